@@ -1,0 +1,95 @@
+// The server side of the contract: one dispatcher that both transports (Electron IPC, admin HTTP) call.
+// Every payload crossing a boundary is validated here with zod, so the transports stay thin.
+import { z } from 'zod';
+import type {
+  ApiEvents,
+  ApiOperations,
+  EventName,
+  LogEntry,
+  OperationName,
+  PoolStatsResponse,
+  RuntimeStatus,
+  SaveResult,
+  SettingsPatch,
+  SettingsView,
+  FieldError,
+} from '../common/contract.js';
+
+/** What the API needs from the runtime; runtime.ts implements it. */
+export interface ApiBackend {
+  status(): RuntimeStatus;
+  stats(): PoolStatsResponse;
+  logs(): LogEntry[];
+  settingsView(): SettingsView;
+  validateSettings(patch: SettingsPatch): FieldError[];
+  saveSettings(patch: SettingsPatch): Promise<SaveResult>;
+  onLog(listener: (entry: LogEntry) => void): () => void;
+  onStatus(listener: (status: RuntimeStatus) => void): () => void;
+}
+
+const settingsPatch = z.record(z.string(), z.record(z.string(), z.unknown()));
+
+const requestSchemas: { [K in OperationName]: z.ZodType<ApiOperations[K]['request']> } = {
+  getStatus: z.undefined().or(z.null()).transform(() => undefined),
+  getStats: z.undefined().or(z.null()).transform(() => undefined),
+  getLogs: z.undefined().or(z.null()).transform(() => undefined),
+  getSettings: z.undefined().or(z.null()).transform(() => undefined),
+  validateSettings: settingsPatch,
+  saveSettings: settingsPatch,
+  setPoolingEnabled: z.object({ enabled: z.boolean() }).strict(),
+};
+
+export class ApiRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export function isOperationName(name: string): name is OperationName {
+  return Object.hasOwn(requestSchemas, name);
+}
+
+export interface ServerApi {
+  /** Validates `payload` for `op` and runs it. Throws ApiRequestError for an unknown op or a bad payload. */
+  call<K extends OperationName>(op: K | string, payload: unknown): Promise<ApiOperations[K]['response']>;
+  /** Pushes every event to `listener` until the returned function is called. Stats are pushed every second. */
+  subscribe(listener: <E extends EventName>(event: E, payload: ApiEvents[E]) => void): () => void;
+}
+
+export function createServerApi(backend: ApiBackend, statsIntervalMs = 1000): ServerApi {
+  const handlers: { [K in OperationName]: (req: ApiOperations[K]['request']) => Promise<ApiOperations[K]['response']> } = {
+    getStatus: async () => backend.status(),
+    getStats: async () => backend.stats(),
+    getLogs: async () => backend.logs(),
+    getSettings: async () => backend.settingsView(),
+    validateSettings: async (patch) => backend.validateSettings(patch),
+    saveSettings: (patch) => backend.saveSettings(patch),
+    setPoolingEnabled: ({ enabled }) => backend.saveSettings({ pool_settings: { enabled } }),
+  };
+
+  return {
+    async call(op, payload) {
+      if (!isOperationName(op)) throw new ApiRequestError(`Unknown operation "${op}"`, 404);
+      const parsed = requestSchemas[op].safeParse(payload);
+      if (!parsed.success) {
+        throw new ApiRequestError(`Invalid payload for ${op}: ${z.prettifyError(parsed.error)}`);
+      }
+      const handler = handlers[op] as (req: unknown) => Promise<never>;
+      return handler(parsed.data);
+    },
+    subscribe(listener) {
+      const offLog = backend.onLog((entry) => listener('log', entry));
+      const offStatus = backend.onStatus((status) => listener('status', status));
+      const timer = setInterval(() => listener('stats', backend.stats()), statsIntervalMs);
+      timer.unref();
+      return () => {
+        offLog();
+        offStatus();
+        clearInterval(timer);
+      };
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// The one API between the runtime and any UI (Electron renderer over IPC, browser dashboard over HTTP + SSE).
+// Types only: this file is imported by the renderer and must not pull anything in at runtime.
+
+/** The seed's /pool/stats counters, names and meaning unchanged. */
+export interface PoolCounters {
+  connections_created: number;
+  connections_destroyed: number;
+  connections_reused: number;
+  acquire_timeouts: number;
+  health_check_failures: number;
+  total_connections: number;
+  available_connections: number;
+  in_use_connections: number;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  count: number;
+}
+
+export interface ConnectionView {
+  id: string;
+  state: 'idle' | 'in_use';
+  use_count: number;
+  created_at: string;
+  last_used_at: string;
+  healthy: boolean;
+}
+
+export interface PoolSettingsView {
+  enabled: boolean;
+  min_size: number;
+  max_size: number;
+  idle_timeout: number;
+  acquire_timeout: number;
+  health_check_interval: number;
+  warmup_on_startup: boolean;
+  max_lifetime: number;
+  leak_warning_threshold: number;
+}
+
+/** GET /pool/stats: the seed's shape exactly, with extra fields only beside it. */
+export interface PoolStatsResponse {
+  pool_enabled: boolean;
+  stats: PoolCounters;
+  waiting_requests: number;
+  requests_total: number;
+  requests_in_flight: number;
+  acquire_wait_ms: Percentiles;
+  request_latency_ms: Percentiles;
+  settings: PoolSettingsView;
+  connections: ConnectionView[];
+  uptime_s: number;
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface LogEntry {
+  seq: number;
+  time: string;
+  level: LogLevel;
+  message: string;
+}
+
+export type ValueSource = 'default' | 'file' | 'env' | 'cli';
+
+/** A settings value as the settings window shows it. Paths are TOML paths, e.g. "pool_settings.max_size". */
+export interface SettingsView {
+  values: Record<string, Record<string, unknown>>;
+  sources: Record<string, ValueSource>;
+  /** Env variable that set a value, by path (saving the file does not change these). */
+  env_overrides: Record<string, string>;
+  config_path: string | null;
+  save_path: string;
+  /** Field metadata for forms: type, allowed range and a description, by path. */
+  fields: Record<string, FieldMeta>;
+}
+
+export interface FieldMeta {
+  type: 'number' | 'integer' | 'boolean' | 'string' | 'string[]' | 'record';
+  min?: number;
+  max?: number;
+  optional?: boolean;
+  secret?: boolean;
+  description: string;
+}
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export type SettingsPatch = Record<string, Record<string, unknown>>;
+
+export type SaveResult =
+  | { ok: true; view: SettingsView; restarted: boolean }
+  | { ok: false; errors: FieldError[] };
+
+export interface RuntimeStatus {
+  state: 'starting' | 'running' | 'error' | 'stopped';
+  endpoint: string;
+  pool_enabled: boolean;
+  error: string | null;
+}
+
+/** Operations: name → request and response. Both transports implement exactly this map. */
+export interface ApiOperations {
+  getStatus: { request: void; response: RuntimeStatus };
+  getStats: { request: void; response: PoolStatsResponse };
+  getLogs: { request: void; response: LogEntry[] };
+  getSettings: { request: void; response: SettingsView };
+  validateSettings: { request: SettingsPatch; response: FieldError[] };
+  saveSettings: { request: SettingsPatch; response: SaveResult };
+  setPoolingEnabled: { request: { enabled: boolean }; response: SaveResult };
+}
+
+/** Events pushed from the runtime to the UI. */
+export interface ApiEvents {
+  stats: PoolStatsResponse;
+  log: LogEntry;
+  status: RuntimeStatus;
+}
+
+export type OperationName = keyof ApiOperations;
+export type EventName = keyof ApiEvents;
+
+/** What a UI holds: one async function per operation and a subscribe for events. */
+export type CcproxyApi = {
+  [K in OperationName]: ApiOperations[K]['request'] extends void
+    ? () => Promise<ApiOperations[K]['response']>
+    : (request: ApiOperations[K]['request']) => Promise<ApiOperations[K]['response']>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+};
+
+export const OPERATION_NAMES = [
+  'getStatus',
+  'getStats',
+  'getLogs',
+  'getSettings',
+  'validateSettings',
+  'saveSettings',
+  'setPoolingEnabled',
+] as const satisfies readonly OperationName[];
+
+export const EVENT_NAMES = ['stats', 'log', 'status'] as const satisfies readonly EventName[];
