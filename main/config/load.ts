@@ -1,0 +1,162 @@
+// Finds, reads and validates the configuration: defaults ‹ file ‹ environment ‹ CLI flags.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import type { ValueSource } from '../common/contract.js';
+import { configSchema, SECTION_SCHEMAS, type Config } from './schema.js';
+import { FIELDS, allowedText } from './meta.js';
+import { cliLayer, envLayer, getPath, hasPath, mergeLayers, type CliOverrides, type Layer } from './layers.js';
+
+export interface ConfigProblem {
+  /** TOML path of the setting ("pool_settings.max_size"), or "" for a file-level problem. */
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
+  constructor(problems: Array<ConfigProblem | string>) {
+    const list = problems.map((p) => (typeof p === 'string' ? { path: '', message: p } : p));
+    super(list.map((p) => p.message).join('\n'));
+    this.name = 'ConfigError';
+    this.problems = list;
+  }
+}
+
+export interface LoadOptions {
+  /** --config PATH */
+  configPath?: string;
+  cli?: CliOverrides;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  home?: string;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  sources: Record<string, ValueSource>;
+  envNames: Record<string, string>;
+  /** The file that was read, or null when none was found. */
+  configPath: string | null;
+  /** Where a save goes: the file that was read, or ~/.ccproxy.toml. */
+  savePath: string;
+  /** Non-fatal notes (unknown keys) worth a log line. */
+  warnings: string[];
+  /** The layers, kept so a save can be validated against the same environment and flags. */
+  layers: { file: Layer; env: Layer; cli: Layer };
+}
+
+/** Discovery: --config › CCPROXY_CONFIG › ./.ccproxy.toml › ~/.ccproxy.toml › none. */
+export function discoverConfigPath(opts: LoadOptions): { found: string | null; savePath: string } {
+  const env = opts.env ?? process.env;
+  const home = opts.home ?? os.homedir();
+  const explicit = opts.configPath ?? env.CCPROXY_CONFIG;
+  if (explicit) {
+    const p = path.resolve(opts.cwd ?? process.cwd(), explicit);
+    if (!fs.existsSync(p)) {
+      const how = opts.configPath ? '--config' : 'CCPROXY_CONFIG';
+      throw new ConfigError([`Config file not found: ${p} (given by ${how}). Create it, or leave ${how} out to use defaults.`]);
+    }
+    return { found: p, savePath: p };
+  }
+  for (const p of [path.join(opts.cwd ?? process.cwd(), '.ccproxy.toml'), path.join(home, '.ccproxy.toml')]) {
+    if (fs.existsSync(p)) return { found: p, savePath: p };
+  }
+  return { found: null, savePath: path.join(home, '.ccproxy.toml') };
+}
+
+export function readTomlFile(file: string): Layer {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`Cannot read config file ${file}: ${(err as Error).message}`]);
+  }
+  try {
+    return parseToml(text) as Layer;
+  } catch (err) {
+    if (err instanceof TomlError) {
+      const first = err.message.split('\n')[0];
+      throw new ConfigError([`${file}:${err.line}:${err.column}: not valid TOML (line ${err.line}): ${first}`]);
+    }
+    throw err;
+  }
+}
+
+function describeSource(path: string, sources: Record<string, ValueSource>, envNames: Record<string, string>, file: string | null): string {
+  switch (sources[path]) {
+    case 'env':
+      return `environment variable ${envNames[path]}`;
+    case 'cli':
+      return `command-line flag --${path.split('.')[1]}`;
+    case 'file':
+      return file ?? 'the config file';
+    default:
+      return 'defaults';
+  }
+}
+
+function sourcesFor(layers: { file: Layer; env: Layer; cli: Layer }): Record<string, ValueSource> {
+  const sources: Record<string, ValueSource> = {};
+  for (const p of Object.keys(FIELDS)) {
+    sources[p] = hasPath(layers.cli, p) ? 'cli' : hasPath(layers.env, p) ? 'env' : hasPath(layers.file, p) ? 'file' : 'default';
+  }
+  return sources;
+}
+
+/** Validates stacked layers; every problem names where the value came from, the key, the value and what is allowed. */
+export function validateLayers(
+  layers: { file: Layer; env: Layer; cli: Layer },
+  envNames: Record<string, string>,
+  file: string | null,
+): { config: Config; sources: Record<string, ValueSource> } {
+  const merged = mergeLayers(layers.file, layers.env, layers.cli);
+  const sources = sourcesFor(layers);
+  const result = configSchema.safeParse(merged);
+  if (result.success) return { config: result.data, sources };
+  const problems = result.error.issues.map((issue) => {
+    const p = issue.path.slice(0, 2).join('.');
+    const field = FIELDS[p] ? p : issue.path[0] === 'model_mapping' ? 'model_mapping' : p;
+    const value = issue.path.length ? getPath(merged, p) : merged;
+    const where = describeSource(field, sources, envNames, file);
+    const shown = JSON.stringify(value) ?? 'nothing';
+    if (issue.code === 'custom' && p === 'pool_settings.min_size') {
+      const max = getPath(merged, 'pool_settings.max_size') ?? FIELDS['pool_settings.max_size']!.default;
+      return { path: p, message: `Invalid setting in ${where}: pool_settings.min_size = ${shown} is greater than pool_settings.max_size = ${JSON.stringify(max)}; min_size must be at most max_size.` };
+    }
+    const extra = field === 'model_mapping' ? ` (${issue.message})` : '';
+    return { path: field, message: `Invalid setting in ${where}: ${issue.path.join('.')} = ${shown}; allowed: ${allowedText(field)}${extra}.` };
+  });
+  throw new ConfigError(problems);
+}
+
+function unknownKeyWarnings(file: Layer, filePath: string): string[] {
+  const warnings: string[] = [];
+  for (const [section, schema] of Object.entries(SECTION_SCHEMAS)) {
+    const known = Object.keys((schema as unknown as { shape: object }).shape);
+    const values = file[section];
+    if (!values || typeof values !== 'object') continue;
+    for (const key of Object.keys(values)) {
+      if (!known.includes(key)) warnings.push(`Ignoring unknown setting ${section}.${key} in ${filePath} (known: ${known.join(', ')}).`);
+    }
+  }
+  return warnings;
+}
+
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const { found, savePath } = discoverConfigPath(opts);
+  const file = found ? readTomlFile(found) : {};
+  const env = envLayer(opts.env ?? process.env);
+  const layers = { file, env: env.values, cli: cliLayer(opts.cli ?? {}) };
+  const { config, sources } = validateLayers(layers, env.names, found);
+  return {
+    config,
+    sources,
+    envNames: env.names,
+    configPath: found,
+    savePath,
+    warnings: found ? unknownKeyWarnings(file, found) : [],
+    layers,
+  };
+}

@@ -1,0 +1,100 @@
+// The single source of defaults, ranges and types for every setting. Forms, env parsing and error messages
+// all read their limits from here (see meta.ts), so a range is written once.
+import { z } from 'zod';
+
+const int = (min: number, max: number, def: number, description: string) =>
+  z.number().int().min(min).max(max).default(def).describe(description);
+const num = (min: number, max: number, def: number, description: string) =>
+  z.number().min(min).max(max).default(def).describe(description);
+const bool = (def: boolean, description: string) => z.boolean().default(def).describe(description);
+const optionalString = (description: string) => z.string().min(1).optional().describe(description);
+const stringList = (description: string) => z.array(z.string().min(1)).default([]).describe(description);
+
+export const serverSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('Address to listen on. Keep 127.0.0.1 unless you need LAN access.'),
+    port: int(0, 65535, 8000, 'TCP port to listen on (0 picks a free port).'),
+    body_limit_mb: int(1, 512, 32, 'Largest request body accepted, in MiB (requests with images are large).'),
+    shutdown_grace: num(0, 600, 10, 'Seconds in-flight requests get to finish on shutdown.'),
+  })
+  .strip();
+
+export const poolSchema = z
+  .object({
+    enabled: bool(true, 'Reuse warm upstream connections. Off: a fresh client and connection per request.'),
+    min_size: int(0, 100, 2, 'Connections kept open (and warmed up at start).'),
+    max_size: int(1, 100, 10, 'Most connections open at once.'),
+    idle_timeout: num(30, 3600, 300, 'Seconds an idle connection above min_size is kept.'),
+    acquire_timeout: num(0.05, 300, 5, 'Seconds a request waits for a free connection before 503.'),
+    health_check_interval: num(1, 3600, 60, 'Seconds between health checks of idle connections.'),
+    warmup_on_startup: bool(true, 'Open min_size connections at start so the first request is fast.'),
+    max_lifetime: num(60, 86400, 1800, 'Seconds after which a connection is retired (never while in use).'),
+    leak_warning_threshold: num(0, 3600, 120, 'Warn when a connection is held longer than this many seconds (0: off).'),
+  })
+  .strip()
+  .refine((p) => p.min_size <= p.max_size, {
+    message: 'min_size must not be greater than max_size',
+    path: ['min_size'],
+  });
+
+export const upstreamSchema = z
+  .object({
+    base_url: z.url({ protocol: /^https?$/ }).default('https://api.anthropic.com').describe('The Anthropic API (or a compatible server) the proxy calls.'),
+    api_key: optionalString('API key sent upstream instead of the client\'s own credentials.').meta({ secret: true }),
+    auth_token: optionalString('Bearer token sent upstream instead of the client\'s own credentials.').meta({ secret: true }),
+    timeout: num(1, 3600, 600, 'Seconds to wait for the upstream before 504.'),
+    connect_timeout: num(0.5, 120, 10, 'Seconds to wait for a new upstream connection.'),
+    ca_file: optionalString('Extra CA certificate (PEM) to trust for the upstream, e.g. a corporate proxy.'),
+  })
+  .strip();
+
+export const securitySchema = z
+  .object({
+    allowed_hosts: stringList('Extra Host names accepted (for a LAN bind). Local names are always accepted.'),
+    allowed_origins: stringList('Browser origins allowed to call the proxy (CORS). Same-origin is always allowed.'),
+    auth_token: optionalString('Token clients must send (x-ccproxy-token, or as their API key when the proxy holds the upstream key).').meta({ secret: true }),
+  })
+  .strip();
+
+export const loggingSchema = z
+  .object({
+    level: z.enum(['error', 'warn', 'info', 'debug']).default('info').describe('Least severe level written.'),
+    buffer_size: int(100, 100000, 1000, 'Log lines kept in memory for the log view.'),
+  })
+  .strip();
+
+export const modelMappingSchema = z
+  .record(z.string().min(1), z.string().regex(/^claude-/, 'must be a claude-* model name'))
+  .default({})
+  .describe('OpenAI model names mapped to Claude models, e.g. "gpt-4o" = "claude-sonnet-4-5".');
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default(serverSchema.parse({})),
+    pool_settings: poolSchema.default(poolSchema.parse({})),
+    upstream: upstreamSchema.default(upstreamSchema.parse({})),
+    security: securitySchema.default(securitySchema.parse({})),
+    logging: loggingSchema.default(loggingSchema.parse({})),
+    model_mapping: modelMappingSchema,
+  })
+  .strip();
+
+export type Config = z.infer<typeof configSchema>;
+export type PoolSettings = z.infer<typeof poolSchema>;
+export type UpstreamSettings = z.infer<typeof upstreamSchema>;
+export type SecuritySettings = z.infer<typeof securitySchema>;
+
+/** The sections this app manages; anything else in a file is kept untouched on save. */
+export const SECTION_SCHEMAS = {
+  server: serverSchema,
+  pool_settings: poolSchema,
+  upstream: upstreamSchema,
+  security: securitySchema,
+  logging: loggingSchema,
+} as const;
+
+export type SectionName = keyof typeof SECTION_SCHEMAS;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}

@@ -1,0 +1,197 @@
+// The pool manager: pooled or not, live reconfiguration without dropping in-flight requests, and the numbers
+// behind /pool/stats. Counters live here so they survive a pool being replaced.
+import type { PoolCounters, ConnectionView } from '../common/contract.js';
+import type { PoolSettings, UpstreamSettings } from '../config/schema.js';
+import type { Logger } from '../logging/log-bus.js';
+import { ClaudeInstancePool } from './pool.js';
+import { PoolHousekeeper } from './housekeeping.js';
+import { newCounters, SampleWindow } from './stats.js';
+import { PoolClosedError, systemClock, type Clock, type ConnectionFactory, type Lease, type ReleaseOutcome } from './types.js';
+import { randomBytes } from 'node:crypto';
+
+export interface PoolManagerDeps {
+  pool: PoolSettings;
+  upstream: UpstreamSettings;
+  /** Builds connections for the given upstream settings (the real one uses undici + the SDK). */
+  factoryFor(upstream: UpstreamSettings, pool: PoolSettings): ConnectionFactory;
+  log: Logger;
+  clock?: Clock;
+  /** Housekeeping period; 0 turns the timer off (tests call tick() themselves). */
+  housekeepingMs?: number;
+}
+
+export class PoolManager {
+  readonly counters = newCounters();
+  readonly acquireWaits = new SampleWindow();
+  private pool: ClaudeInstancePool | null = null;
+  private housekeeper: PoolHousekeeper | null = null;
+  private readonly draining = new Set<ClaudeInstancePool>();
+  /** One-off connections in flight while pooling is disabled. */
+  private oneOffInFlight = 0;
+  private settings: PoolSettings;
+  private upstream: UpstreamSettings;
+  private factory: ConnectionFactory;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: PoolManagerDeps) {
+    this.settings = deps.pool;
+    this.upstream = deps.upstream;
+    this.clock = deps.clock ?? systemClock;
+    this.log = deps.log;
+    this.factory = deps.factoryFor(deps.upstream, deps.pool);
+  }
+
+  get enabled(): boolean {
+    return this.settings.enabled;
+  }
+
+  get activeSettings(): PoolSettings {
+    return this.settings;
+  }
+
+  async start(): Promise<void> {
+    if (this.settings.enabled) {
+      this.log.info(`[POOL_MANAGER] Claude instance pool configured (min: ${this.settings.min_size}, max: ${this.settings.max_size})`);
+      await this.newPool().initialize();
+    } else {
+      this.log.info('[POOL_MANAGER] Connection pooling disabled: each request gets a fresh client and connection');
+    }
+    const every = this.deps.housekeepingMs ?? 1000;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.tick(), every);
+      this.timer.unref();
+    }
+  }
+
+  private newPool(): ClaudeInstancePool {
+    this.pool = new ClaudeInstancePool({
+      settings: this.settings,
+      factory: this.factory,
+      clock: this.clock,
+      log: this.log,
+      counters: this.counters,
+      acquireWaits: this.acquireWaits,
+    });
+    this.housekeeper = new PoolHousekeeper(this.pool, this.clock, this.log, this.counters);
+    return this.pool;
+  }
+
+  /** One housekeeping pass over the active pool. */
+  tick(): Promise<void> {
+    return this.housekeeper?.tick() ?? Promise.resolve();
+  }
+
+  async acquire(signal?: AbortSignal): Promise<Lease> {
+    if (this.stopped) throw new PoolClosedError();
+    if (!this.pool) return this.acquireOneOff();
+    this.log.info('[POOL_MANAGER] Acquiring client from pool');
+    const lease = await this.pool.acquire(signal);
+    this.log.info(`[POOL_MANAGER] Acquired pooled connection ${lease.id} (use_count: ${lease.useCount})`);
+    return {
+      ...lease,
+      release: (outcome?: ReleaseOutcome) => {
+        this.log.info(`[POOL_MANAGER] Releasing connection ${lease.id} back to pool`);
+        lease.release(outcome);
+      },
+    };
+  }
+
+  /** Pooling off: a fresh client and socket for this request, closed when it ends, so comparisons are honest. */
+  private acquireOneOff(): Lease {
+    const id = randomBytes(3).toString('hex');
+    const conn = this.factory.create(id);
+    this.counters.connections_created++;
+    this.oneOffInFlight++;
+    this.log.info(`[POOL_MANAGER] Pooling disabled: created one-off connection ${id} (closed after this request)`);
+    let released = false;
+    return {
+      id,
+      client: conn.client,
+      useCount: 1,
+      reused: false,
+      pooled: false,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.oneOffInFlight--;
+        this.counters.connections_destroyed++;
+        this.log.info(`[POOL_MANAGER] Closed one-off connection ${id}`);
+        conn.close().catch(() => {});
+      },
+    };
+  }
+
+  /**
+   * Applies new settings live. Sizes and timeouts change in place; switching pooling on or off, or a new
+   * upstream, starts a fresh pool while the old one finishes its in-flight requests and then closes.
+   */
+  async reconfigure(pool: PoolSettings, upstream: UpstreamSettings): Promise<void> {
+    const upstreamChanged = JSON.stringify(upstream) !== JSON.stringify(this.upstream);
+    const toggled = pool.enabled !== this.settings.enabled;
+    const idleChanged = pool.idle_timeout !== this.settings.idle_timeout;
+    this.settings = pool;
+    this.upstream = upstream;
+    // New connections pick up the new keep-alive time; existing ones keep theirs until they are replaced.
+    if (upstreamChanged || idleChanged) this.factory = this.deps.factoryFor(upstream, pool);
+    const old = this.pool;
+    if (old && !toggled && !upstreamChanged) {
+      old.settings = pool;
+      this.log.info(`[POOL_MANAGER] Pool settings updated live (min: ${pool.min_size}, max: ${pool.max_size})`);
+      await this.tick();
+      return;
+    }
+    if (old) this.retire(old);
+    this.pool = null;
+    this.housekeeper = null;
+    if (pool.enabled) {
+      this.log.info(`[POOL_MANAGER] Claude instance pool configured (min: ${pool.min_size}, max: ${pool.max_size})`);
+      await this.newPool().initialize();
+    } else {
+      this.log.info('[POOL_MANAGER] Connection pooling disabled: each request gets a fresh client and connection');
+    }
+  }
+
+  private retire(pool: ClaudeInstancePool): void {
+    this.draining.add(pool);
+    void pool.close(this.upstream.timeout * 1000).finally(() => this.draining.delete(pool));
+  }
+
+  counterSnapshot(): PoolCounters {
+    let total = this.oneOffInFlight;
+    let available = 0;
+    let inUse = this.oneOffInFlight;
+    for (const p of [this.pool, ...this.draining]) {
+      if (!p) continue;
+      total += p.entries.size;
+      available += p.idle.length;
+      inUse += p.inUseCount;
+    }
+    return { ...this.counters, total_connections: total, available_connections: available, in_use_connections: inUse };
+  }
+
+  waiting(): number {
+    return this.pool?.waitingCount ?? 0;
+  }
+
+  connections(): ConnectionView[] {
+    if (!this.pool) return [];
+    return [...this.pool.entries.values()].map((e) => ({
+      id: e.id,
+      state: e.inUse ? 'in_use' : 'idle',
+      use_count: e.useCount,
+      created_at: new Date(e.createdAt).toISOString(),
+      last_used_at: new Date(e.lastUsedAt).toISOString(),
+      healthy: !e.conn.closed,
+    }));
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([this.pool?.close(graceMs), ...[...this.draining].map((p) => p.close(graceMs))]);
+    this.pool = null;
+  }
+}

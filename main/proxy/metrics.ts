@@ -1,0 +1,66 @@
+// Prometheus metrics through prom-client, on a registry of our own (several runtimes may live in one process,
+// e.g. in tests). Pool numbers are read at scrape time, so they always agree with /pool/stats.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolCounters } from '../common/contract.js';
+
+export interface Metrics {
+  registry: Registry;
+  observeRequest(route: string, method: string, status: number, seconds: number): void;
+}
+
+type MonotonicKey = 'connections_created' | 'connections_destroyed' | 'connections_reused' | 'acquire_timeouts' | 'health_check_failures';
+
+export function createMetrics(read: () => { counters: PoolCounters; waiting: number; enabled: boolean }, withProcessMetrics = true): Metrics {
+  const registry = new Registry();
+  if (withProcessMetrics) collectDefaultMetrics({ register: registry, prefix: 'ccproxy_' });
+
+  const gauge = (name: string, help: string, pick: (s: ReturnType<typeof read>) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(pick(read()));
+      },
+    });
+  gauge('ccproxy_pool_enabled', '1 when connection pooling is on', (s) => (s.enabled ? 1 : 0));
+  gauge('ccproxy_pool_connections', 'Upstream connections open now', (s) => s.counters.total_connections);
+  gauge('ccproxy_pool_connections_available', 'Idle connections ready to hand out', (s) => s.counters.available_connections);
+  gauge('ccproxy_pool_connections_in_use', 'Connections serving a request now', (s) => s.counters.in_use_connections);
+  gauge('ccproxy_pool_waiting_requests', 'Requests queued for a free connection', (s) => s.waiting);
+
+  // The pool keeps plain numbers; each scrape adds what changed since the last one.
+  const monotonic = (key: MonotonicKey, help: string) => {
+    let last = 0;
+    return new Counter({
+      name: `ccproxy_pool_${key}_total`,
+      help,
+      registers: [registry],
+      collect() {
+        const now = read().counters[key];
+        if (now > last) this.inc(now - last);
+        last = now;
+      },
+    });
+  };
+  monotonic('connections_created', 'Upstream connections created');
+  monotonic('connections_destroyed', 'Upstream connections closed or discarded');
+  monotonic('connections_reused', 'Requests served by an existing connection');
+  monotonic('acquire_timeouts', 'Requests refused because no connection became free in time');
+  monotonic('health_check_failures', 'Idle connections that failed a health check');
+
+  const duration = new Histogram({
+    name: 'ccproxy_http_request_duration_seconds',
+    help: 'Time from request to the end of the response, by route and status',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    observeRequest(route, method, status, seconds) {
+      duration.observe({ route, method, status: String(status) }, seconds);
+    },
+  };
+}

@@ -1,0 +1,161 @@
+// OpenAI `messages` → Anthropic `system` + `messages`. Anthropic differs in three ways that matter:
+// the system prompt is a top-level field, tool results are user content blocks rather than a role,
+// and roles must alternate. Text blocks must also contain non-whitespace, so empty ones are dropped.
+import type { ChatMessage } from './schema.js';
+
+type Block = Record<string, unknown>;
+export interface AnthropicMessageParam {
+  role: 'user' | 'assistant';
+  content: Block[];
+}
+export type ConvertResult =
+  | { ok: true; system: string | undefined; messages: AnthropicMessageParam[] }
+  | { ok: false; message: string; param: string };
+
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly param: string,
+  ) {
+    super(message);
+  }
+}
+
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+function textOf(content: string | Array<{ text: string }>): string {
+  return typeof content === 'string' ? content : content.map((p) => p.text).join('\n');
+}
+
+function textBlock(text: string): Block[] {
+  return text.trim() ? [{ type: 'text', text }] : [];
+}
+
+/** `data:<media type>;base64,<data>` → its parts, or undefined when it is not a base64 data URL. */
+function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
+  const m = /^data:([^;,]+)((?:;[^;,]+)*);base64,(.*)$/s.exec(url);
+  return m ? { mediaType: m[1].toLowerCase(), data: m[3] } : undefined;
+}
+
+function imageBlock(url: string, param: string): Block {
+  if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
+  const parsed = parseDataUrl(url);
+  if (!parsed) throw new Refusal(`${param}: image URLs must be http(s) URLs or base64 data: URLs.`, param);
+  if (!IMAGE_TYPES.has(parsed.mediaType)) {
+    throw new Refusal(`${param}: unsupported image type "${parsed.mediaType}" (Claude accepts jpeg, png, gif and webp).`, param);
+  }
+  return { type: 'image', source: { type: 'base64', media_type: parsed.mediaType, data: parsed.data } };
+}
+
+type UserPart = Extract<ChatMessage, { role: 'user' }>['content'] extends string | Array<infer P> ? P : never;
+
+function userPart(part: UserPart, param: string): Block[] {
+  switch (part.type) {
+    case 'text':
+      return textBlock(part.text);
+    case 'image_url':
+      return [imageBlock(part.image_url.url, `${param}.image_url.url`)];
+    case 'file': {
+      // Only inline PDFs can be forwarded: OpenAI file ids point into OpenAI's storage.
+      const parsed = part.file.file_data ? parseDataUrl(part.file.file_data) : undefined;
+      if (parsed?.mediaType === 'application/pdf') {
+        return [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: parsed.data } }];
+      }
+      throw new Refusal(`${param}: only PDF files sent inline as base64 file_data are supported.`, param);
+    }
+    case 'input_audio':
+      throw new Refusal(`${param}: audio input is not supported by Claude.`, param);
+  }
+}
+
+function assistantBlocks(msg: Extract<ChatMessage, { role: 'assistant' }>, i: number): Block[] {
+  if (msg.function_call != null) {
+    throw new Refusal(
+      `messages[${i}].function_call: the legacy function-calling format is not supported; use tool_calls.`,
+      `messages[${i}].function_call`,
+    );
+  }
+  const blocks: Block[] = [];
+  if (typeof msg.content === 'string') blocks.push(...textBlock(msg.content));
+  else for (const p of msg.content ?? []) blocks.push(...textBlock(p.type === 'text' ? p.text : p.refusal));
+  (msg.tool_calls ?? []).forEach((call, j) => {
+    const param = `messages[${i}].tool_calls[${j}].function.arguments`;
+    const raw = call.function.arguments;
+    let input: unknown;
+    try {
+      // Some clients send "" for a call without arguments; Claude needs an object.
+      input = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch (e) {
+      throw new Refusal(`${param} (message ${i}) is not valid JSON: ${(e as Error).message}`, param);
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new Refusal(`${param} (message ${i}) must be a JSON object.`, param);
+    }
+    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input });
+  });
+  return blocks;
+}
+
+function toolResult(msg: Extract<ChatMessage, { role: 'tool' }>): Block {
+  const block: Block = { type: 'tool_result', tool_use_id: msg.tool_call_id };
+  if (typeof msg.content === 'string') {
+    if (msg.content !== '') block.content = msg.content;
+  } else {
+    const parts = msg.content.flatMap((p) => textBlock(p.text));
+    if (parts.length > 0) block.content = parts;
+  }
+  return block;
+}
+
+function convert(messages: ChatMessage[]): { system: string | undefined; messages: AnthropicMessageParam[] } {
+  const system: string[] = [];
+  const out: AnthropicMessageParam[] = [];
+  const append = (role: 'user' | 'assistant', blocks: Block[]) => {
+    if (blocks.length === 0) return;
+    const last = out[out.length - 1];
+    // Anthropic requires alternating roles; consecutive same-role turns (including runs of tool
+    // results, which become user turns) are merged in order.
+    if (last && last.role === role) last.content.push(...blocks);
+    else out.push({ role, content: blocks });
+  };
+  messages.forEach((msg, i) => {
+    switch (msg.role) {
+      case 'system':
+      case 'developer': {
+        const text = textOf(msg.content);
+        if (text.trim()) system.push(text);
+        return;
+      }
+      case 'user': {
+        const blocks =
+          typeof msg.content === 'string'
+            ? textBlock(msg.content)
+            : msg.content.flatMap((p, j) => userPart(p, `messages[${i}].content[${j}]`));
+        return append('user', blocks);
+      }
+      case 'assistant':
+        return append('assistant', assistantBlocks(msg, i));
+      case 'tool':
+        return append('user', [toolResult(msg)]);
+      case 'function':
+        throw new Refusal(
+          `messages[${i}]: role "function" (legacy function calling) is not supported; use tool messages.`,
+          `messages[${i}].role`,
+        );
+    }
+  });
+  return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: out };
+}
+
+export function convertMessages(messages: ChatMessage[]): ConvertResult {
+  try {
+    const result = convert(messages);
+    if (result.messages.length === 0) {
+      return { ok: false, message: 'messages must contain at least one non-empty user or assistant message.', param: 'messages' };
+    }
+    return { ok: true, ...result };
+  } catch (e) {
+    if (e instanceof Refusal) return { ok: false, message: e.message, param: e.param };
+    throw e;
+  }
+}

@@ -1,0 +1,9 @@
+// The route modules beside the Anthropic surface, registered by both shells.
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from './app.js';
+
+export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => void;
+
+export function defaultPlugins(): RoutePlugin[] {
+  return [];
+}

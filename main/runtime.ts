@@ -1,0 +1,229 @@
+// The runtime: config + pool + proxy server + log bus. The only thing the shells (CLI, Electron) touch.
+import type { FastifyInstance } from 'fastify';
+import type { LogEntry, PoolStatsResponse, RuntimeStatus, SaveResult, SettingsPatch } from './common/contract.js';
+import type { LoadedConfig } from './config/load.js';
+import type { Config, PoolSettings, UpstreamSettings } from './config/schema.js';
+import { writeTomlAtomic } from './config/save.js';
+import { createLogBus, type ElectronLogLike, type LogBus } from './logging/log-bus.js';
+import { PoolManager } from './pool/manager.js';
+import { SampleWindow } from './pool/stats.js';
+import type { Clock, ConnectionFactory } from './pool/types.js';
+import { createConnectionFactory } from './pool/upstream-connection.js';
+import { buildApp, type AppDeps } from './proxy/app.js';
+import { createMetrics } from './proxy/metrics.js';
+import { createServerApi, type ApiBackend, type ServerApi } from './api/server-api.js';
+import { prepareSave, problemsOf, settingsView } from './runtime-settings.js';
+import { listen, PortInUseError } from './runtime-listen.js';
+
+export { PortInUseError };
+
+export interface RuntimeOptions {
+  loaded: LoadedConfig;
+  /** electron-log/node headless, electron-log/main in the desktop app. */
+  logBase: ElectronLogLike;
+  console?: boolean;
+  fileLog?: boolean;
+  /** Seams for tests: connection factory, clock, housekeeping period (0 = manual). */
+  factoryFor?: (upstream: UpstreamSettings, pool: PoolSettings) => ConnectionFactory;
+  clock?: Clock;
+  housekeepingMs?: number;
+  /** Extra route modules (admin API + dashboard, OpenAI). */
+  plugins?: AppDeps['plugins'];
+}
+
+export interface Runtime extends ApiBackend {
+  start(): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+  config(): Config;
+  readonly api: ServerApi;
+  readonly pool: PoolManager;
+  readonly logBus: LogBus;
+  app(): FastifyInstance | null;
+}
+
+export function createRuntime(opts: RuntimeOptions): Runtime {
+  let loaded = opts.loaded;
+  const logBus = createLogBus({ base: opts.logBase, level: loaded.config.logging.level, bufferSize: loaded.config.logging.buffer_size, console: opts.console, file: opts.fileLog });
+  const log = logBus.logger;
+  const secretsOf = (c: Config) => [c.upstream.api_key, c.upstream.auth_token, c.security.auth_token].filter((s): s is string => !!s);
+  logBus.setSecrets(secretsOf(loaded.config));
+  const pool = new PoolManager({
+    pool: loaded.config.pool_settings,
+    upstream: loaded.config.upstream,
+    factoryFor: opts.factoryFor ?? ((upstream, p) => createConnectionFactory(upstream, p.idle_timeout)),
+    log,
+    clock: opts.clock,
+    housekeepingMs: opts.housekeepingMs,
+  });
+  const statusListeners = new Set<(s: RuntimeStatus) => void>();
+  const latency = new SampleWindow();
+  const startedAt = Date.now();
+  let inFlight = 0;
+  let shuttingDown = false;
+  let app: FastifyInstance | null = null;
+  let boundUrl = '';
+  let state: RuntimeStatus['state'] = 'stopped';
+  let error: string | null = null;
+
+  const metrics = createMetrics(() => ({ counters: pool.counterSnapshot(), waiting: pool.waiting(), enabled: pool.enabled }));
+  const endpoint = () => boundUrl || `http://${loaded.config.server.host}:${loaded.config.server.port}`;
+  const status = (): RuntimeStatus => ({ state, endpoint: endpoint(), pool_enabled: pool.enabled, error });
+  const setState = (next: RuntimeStatus['state'], err: string | null = null) => {
+    state = next;
+    error = err;
+    const s = status();
+    for (const l of statusListeners) l(s);
+  };
+
+  const stats = (): PoolStatsResponse => ({
+    pool_enabled: pool.enabled,
+    stats: pool.counterSnapshot(),
+    waiting_requests: pool.waiting(),
+    requests_total: latency.total,
+    requests_in_flight: inFlight,
+    acquire_wait_ms: pool.acquireWaits.percentiles(),
+    request_latency_ms: latency.percentiles(),
+    settings: pool.activeSettings,
+    connections: pool.connections(),
+    uptime_s: Math.round((Date.now() - startedAt) / 1000),
+  });
+
+  const appDeps: AppDeps = {
+    config: () => loaded.config,
+    exchange: () => ({ pool, log, upstreamBaseUrl: loaded.config.upstream.base_url, upstreamTimeoutS: loaded.config.upstream.timeout }),
+    log,
+    stats,
+    metrics,
+    onRequestStart: (route) => {
+      if (route.startsWith('/v1') || route.startsWith('/openai')) inFlight++;
+    },
+    onRequestDone: (route, method, status, ms) => {
+      metrics.observeRequest(route, method, status, ms / 1000);
+      if (route.startsWith('/v1') || route.startsWith('/openai')) {
+        inFlight--;
+        latency.add(ms);
+      }
+    },
+    isShuttingDown: () => shuttingDown,
+    plugins: opts.plugins,
+  };
+
+  async function openListener(): Promise<{ url: string; port: number }> {
+    const next = buildApp({ ...appDeps, api: runtime.api });
+    try {
+      const bound = await listen(next, loaded.config.server.host, loaded.config.server.port);
+      app = next;
+      boundUrl = bound.url;
+      return bound;
+    } catch (err) {
+      await next.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  const runtime: Runtime = {
+    pool,
+    logBus,
+    app: () => app,
+    config: () => loaded.config,
+    api: undefined as unknown as ServerApi,
+    status,
+    stats,
+    logs: (): LogEntry[] => logBus.entries(),
+    onLog: (l) => logBus.subscribe(l),
+    onStatus(l) {
+      statusListeners.add(l);
+      return () => statusListeners.delete(l);
+    },
+    settingsView: () => settingsView(loaded),
+    validateSettings: (patch: SettingsPatch) => {
+      const r = prepareSave(loaded, patch);
+      return r.ok ? [] : r.errors;
+    },
+
+    async start() {
+      setState('starting');
+      log.info(`[STARTUP] Starting ccproxy (config: ${loaded.configPath ?? 'none found, using defaults'})`);
+      for (const w of loaded.warnings) log.warn(`[STARTUP] ${w}`);
+      let bound: { url: string; port: number };
+      try {
+        bound = await openListener();
+      } catch (err) {
+        const message = err instanceof PortInUseError ? err.message : `Cannot listen on ${loaded.config.server.host}:${loaded.config.server.port}: ${(err as Error).message}`;
+        log.error(`[STARTUP] ${message}`);
+        setState('error', message);
+        throw err;
+      }
+      log.info('[STARTUP] Configuring connection pool manager...');
+      await pool.start();
+      if (pool.enabled) log.info('[STARTUP] Claude connection pool initialized successfully');
+      log.info(`[STARTUP] ccproxy listening on ${bound.url} (upstream: ${loaded.config.upstream.base_url})`);
+      log.info(`[STARTUP] Point Claude Code at it: ANTHROPIC_BASE_URL=${bound.url}`);
+      setState('running');
+      return bound;
+    },
+
+    async saveSettings(patch: SettingsPatch): Promise<SaveResult> {
+      const r = prepareSave(loaded, patch);
+      if (!r.ok) {
+        log.warn(`[SETTINGS] Not saved: ${r.errors.map((e) => e.message).join(' ')}`);
+        return r;
+      }
+      try {
+        writeTomlAtomic(loaded.savePath, r.prepared.nextFile);
+      } catch (err) {
+        log.error(`[SETTINGS] ${(err as Error).message}`);
+        return { ok: false, errors: problemsOf(err) };
+      }
+      const before = loaded.config;
+      loaded = { ...loaded, config: r.prepared.config, sources: r.prepared.sources, configPath: loaded.savePath, layers: { ...loaded.layers, file: r.prepared.nextFile } };
+      log.info(`[SETTINGS] Saved ${loaded.savePath}`);
+      const restarted = await applyLive(before, loaded.config);
+      return { ok: true, view: settingsView(loaded), restarted };
+    },
+
+    async stop() {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      const graceMs = loaded.config.server.shutdown_grace * 1000;
+      log.info(`[SHUTDOWN] Stopping: no new requests; waiting up to ${loaded.config.server.shutdown_grace} s for ${inFlight} in-flight request(s)`);
+      const closing = app?.close();
+      await pool.stop(graceMs);
+      app?.server.closeAllConnections();
+      await closing;
+      setState('stopped');
+      log.info('[SHUTDOWN] ccproxy stopped');
+    },
+  };
+
+  /** Applies a new config to the running pieces; returns true when the listener had to be reopened. */
+  async function applyLive(before: Config, after: Config): Promise<boolean> {
+    logBus.setLevel(after.logging.level);
+    logBus.setSecrets(secretsOf(after));
+    await pool.reconfigure(after.pool_settings, after.upstream);
+    setState(state === 'error' ? 'error' : state, error);
+    const s0 = before.server;
+    const s1 = after.server;
+    if (s0.host === s1.host && s0.port === s1.port && s0.body_limit_mb === s1.body_limit_mb && state !== 'error') return false;
+    // A new listener first, so a bad port leaves the old one serving (unless it is the same address).
+    let old = app;
+    if (old && s0.host === s1.host && s0.port === s1.port) {
+      await old.close();
+      app = old = null;
+    }
+    try {
+      const bound = await openListener();
+      log.info(`[SETTINGS] Now listening on ${bound.url}`);
+      setState('running');
+      void old?.close();
+      return true;
+    } catch (err) {
+      log.error(`[SETTINGS] ${(err as Error).message}`);
+      if (!old) setState('error', (err as Error).message);
+      return false;
+    }
+  }
+
+  (runtime as { api: ServerApi }).api = createServerApi(runtime);
+  return runtime;
+}
