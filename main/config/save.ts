@@ -36,7 +36,11 @@ export function writeTomlAtomic(file: string, data: Layer): void {
     }
     fs.renameSync(tmp, file);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself is the problem; there is no temp file to clean up.
+    }
     throw new ConfigError([`Cannot save settings to ${file}: ${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim()]);
   }
 }

@@ -1,0 +1,117 @@
+// The admin API over HTTP for the browser dashboard: POST /admin/api/:op runs one contract operation,
+// GET /admin/api/events streams the contract's events as Server-Sent Events. Validation lives in ServerApi;
+// this file only moves bytes and maps errors to status codes.
+import type http from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiEvents, EventName } from '../../common/contract.js';
+import { ApiRequestError } from '../../api/server-api.js';
+import type { AppDeps } from '../app.js';
+
+export const EVENTS_PATH = '/admin/api/events';
+const PING_MS = 15_000;
+/** A client that stops reading is dropped (EventSource reconnects) rather than buffering without bound. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+function isJson(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && type.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * EventSource cannot send headers, so the events stream may present the client token as `?token=`. The
+ * app-wide onRequest hook (security.ts) only reads the x-ccproxy-token header and runs before any route hook,
+ * so the query token is moved into that header on the raw request, before Fastify sees it; the hook then does
+ * its usual constant-time comparison. Only this one GET route, and only when no header was sent. Real
+ * sockets only: inject() bypasses the server (tests send the header there).
+ */
+function acceptQueryTokenForEvents(app: FastifyInstance): void {
+  app.server.prependListener('request', (req: http.IncomingMessage) => {
+    if (req.method !== 'GET' || !req.url?.startsWith(`${EVENTS_PATH}?`)) return;
+    const url = new URL(req.url, 'http://local');
+    const token = url.searchParams.get('token');
+    if (url.pathname !== EVENTS_PATH || token === null) return;
+    if (req.headers['x-ccproxy-token'] === undefined) req.headers['x-ccproxy-token'] = token;
+    // Keep the secret out of anything that later records the URL.
+    url.searchParams.delete('token');
+    req.url = url.pathname + url.search;
+  });
+}
+
+function sseFrame<E extends EventName>(event: E, payload: ApiEvents[E]): string {
+  // JSON never contains a raw newline, so one data: line is enough.
+  return `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
+export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const api = deps.api;
+  if (!api) return; // bare proxy tests build the app without the admin API
+  const openStreams = new Set<http.ServerResponse>();
+  acceptQueryTokenForEvents(app);
+
+  app.post<{ Params: { op: string } }>('/admin/api/:op', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    // Same-origin JSON only: a cross-site <form> can post text/plain or urlencoded without a preflight, never JSON.
+    if (!isJson(request)) {
+      return reply.code(415).send({ error: 'Admin requests must be sent as content-type: application/json.' });
+    }
+    try {
+      const result = await api.call(request.params.op, request.body ?? null);
+      return reply.code(200).type('application/json').send(JSON.stringify(result ?? null));
+    } catch (err) {
+      if (err instanceof ApiRequestError) return reply.code(err.status).send({ error: err.message });
+      deps.log.error(`[API] Admin operation ${request.params.op} failed: ${(err as Error).message}`);
+      return reply.code(500).send({ error: `Internal error in ${request.params.op}: ${(err as Error).message}` });
+    }
+  });
+
+  app.get(EVENTS_PATH, (request, reply) => openEventStream(request, reply));
+
+  function openEventStream(request: FastifyRequest, reply: FastifyReply): void {
+    // Headers set so far by hooks (CORS for an allowed origin) must survive the hijack.
+    const inherited = reply.getHeaders();
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...inherited,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    openStreams.add(res);
+
+    let closed = false;
+    const write = (chunk: string) => {
+      if (closed) return;
+      if (res.writableLength > MAX_BUFFERED_BYTES) return close();
+      res.write(chunk);
+    };
+    // The current state first, so a fresh page does not wait for the first tick.
+    write('retry: 2000\n\n');
+    void api.call('getStatus', null).then((s) => write(sseFrame('status', s)), () => {});
+    void api.call('getStats', null).then((s) => write(sseFrame('stats', s)), () => {});
+    const unsubscribe = api.subscribe((event, payload) => write(sseFrame(event, payload)));
+    const ping = setInterval(() => write(': ping\n\n'), PING_MS);
+    ping.unref();
+
+    function close(): void {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      clearInterval(ping);
+      openStreams.delete(res);
+      if (!res.writableEnded) res.end();
+    }
+    request.raw.once('close', close);
+    res.once('close', close);
+    res.once('error', close);
+    (res as unknown as { ccproxyClose?: () => void }).ccproxyClose = close;
+  }
+
+  // close() waits for open responses; an event stream never ends by itself, so end them first.
+  app.addHook('preClose', async () => {
+    for (const res of [...openStreams]) {
+      (res as unknown as { ccproxyClose?: () => void }).ccproxyClose?.();
+    }
+  });
+}

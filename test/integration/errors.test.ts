@@ -1,0 +1,100 @@
+// Every error a client can meet is Anthropic-shaped: upstream errors pass through, the proxy's own are clear.
+import net from 'node:net';
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSAGE, startHarness, type Harness } from '../fixtures/proxy-harness.js';
+
+const post = (h: Harness, body: string | Buffer, headers: Record<string, string> = {}) =>
+  fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json', ...headers }, body });
+
+describe('upstream errors pass through', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: { upstream: { timeout: 1 } } });
+  });
+  afterAll(() => h.close());
+
+  it.each([
+    [400, 'invalid_request_error', Anthropic.BadRequestError],
+    [401, 'authentication_error', Anthropic.AuthenticationError],
+    [429, 'rate_limit_error', Anthropic.RateLimitError],
+    [500, 'api_error', Anthropic.InternalServerError],
+    [529, 'overloaded_error', Anthropic.APIError],
+  ] as const)('%i keeps its status, error type and body', async (status, type, ErrorClass) => {
+    h.upstream.enqueue({ kind: 'error', status });
+    const err = await h.client().messages.create(MESSAGE).catch((e) => e);
+    expect(err).toBeInstanceOf(ErrorClass);
+    expect(err.status).toBe(status);
+    expect(err.error).toMatchObject({ type: 'error', error: { type } });
+    expect(err.requestID).toMatch(/^req_/);
+  });
+
+  it('429 keeps retry-after', async () => {
+    h.upstream.enqueue({ kind: 'error', status: 429, retryAfter: 13 });
+    const res = await post(h, JSON.stringify(MESSAGE));
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('13');
+  });
+
+  it('an upstream that does not answer in time gives 504', async () => {
+    h.upstream.enqueue({ kind: 'hang' });
+    const res = await post(h, JSON.stringify(MESSAGE));
+    expect(res.status).toBe(504);
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'timeout_error', message: expect.stringContaining('did not answer within 1 s') } });
+  });
+
+  it('the connection that timed out is destroyed, the next request works', async () => {
+    const stats = await h.stats();
+    expect(stats.stats.connections_destroyed).toBeGreaterThanOrEqual(1);
+    expect((await post(h, JSON.stringify(MESSAGE))).status).toBe(200);
+  });
+});
+
+describe("the proxy's own errors", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: { server: { body_limit_mb: 1 } } });
+  });
+  afterAll(() => h.close());
+
+  it('malformed JSON → 400 invalid_request_error', async () => {
+    const res = await post(h, '{"model": ');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('not valid JSON') } });
+  });
+
+  it('a body over the limit → 413 request_too_large', async () => {
+    const big = JSON.stringify({ ...MESSAGE, messages: [{ role: 'user', content: 'x'.repeat(1.5 * 1024 * 1024) }] });
+    const res = await post(h, big);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
+  });
+
+  it('an unknown route outside /v1 → 404 not_found_error', async () => {
+    const res = await fetch(`${h.url}/nothing-here`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
+});
+
+describe('an unreachable upstream', () => {
+  it('gives 502 naming the upstream, and the proxy keeps serving', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const h = await startHarness({ upstreamUrl: `http://127.0.0.1:${port}` });
+    try {
+      const res = await post(h, JSON.stringify(MESSAGE));
+      expect(res.status).toBe(502);
+      const body = await res.json();
+      expect(body).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+      expect(body.error.message).toContain(`Cannot reach the upstream http://127.0.0.1:${port}`);
+      expect(body.error.message).toMatch(/ECONNREFUSED/);
+      expect((await fetch(`${h.url}/health`)).status).toBe(200);
+    } finally {
+      await h.close();
+    }
+  });
+});
