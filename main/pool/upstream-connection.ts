@@ -62,6 +62,7 @@ class PooledUpstreamConnection implements UpstreamConnection {
   readonly client: Anthropic;
   closed = false;
   private connected = false;
+  private shutDown = false;
   private readonly listeners: Array<() => void> = [];
   private readonly probePath: string;
 
@@ -72,7 +73,9 @@ class PooledUpstreamConnection implements UpstreamConnection {
     this.client = createUpstreamClient({ upstream, dispatcher });
     this.probePath = new URL(upstream.base_url).pathname.replace(/\/$/, '') + '/';
     dispatcher.on('connect', () => {
+      // undici reconnects by itself when a request is queued on a closed socket: the connection is alive again.
       this.connected = true;
+      if (!this.shutDown) this.closed = false;
     });
     dispatcher.on('disconnect', () => {
       if (!this.connected || this.closed) return;
@@ -102,12 +105,12 @@ class PooledUpstreamConnection implements UpstreamConnection {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
+    this.shutDown = this.closed = true;
     await this.dispatcher.close();
   }
 
   async destroy(): Promise<void> {
-    this.closed = true;
+    this.shutDown = this.closed = true;
     await this.dispatcher.destroy();
   }
 }

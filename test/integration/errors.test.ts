@@ -4,7 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGE, startHarness, type Harness } from '../fixtures/proxy-harness.js';
 
-const post = (h: Harness, body: string | Buffer, headers: Record<string, string> = {}) =>
+const post = (h: Harness, body: string, headers: Record<string, string> = {}) =>
   fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json', ...headers }, body });
 
 describe('upstream errors pass through', () => {

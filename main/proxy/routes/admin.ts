@@ -45,7 +45,8 @@ function sseFrame<E extends EventName>(event: E, payload: ApiEvents[E]): string 
 export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
   const api = deps.api;
   if (!api) return; // bare proxy tests build the app without the admin API
-  const openStreams = new Set<http.ServerResponse>();
+  /** The close function of every open event stream. */
+  const openStreams = new Set<() => void>();
   acceptQueryTokenForEvents(app);
 
   app.post<{ Params: { op: string } }>('/admin/api/:op', async (request, reply) => {
@@ -78,8 +79,6 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    openStreams.add(res);
-
     let closed = false;
     const write = (chunk: string) => {
       if (closed) return;
@@ -99,19 +98,17 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
       closed = true;
       unsubscribe();
       clearInterval(ping);
-      openStreams.delete(res);
+      openStreams.delete(close);
       if (!res.writableEnded) res.end();
     }
     request.raw.once('close', close);
     res.once('close', close);
     res.once('error', close);
-    (res as unknown as { ccproxyClose?: () => void }).ccproxyClose = close;
+    openStreams.add(close);
   }
 
   // close() waits for open responses; an event stream never ends by itself, so end them first.
   app.addHook('preClose', async () => {
-    for (const res of [...openStreams]) {
-      (res as unknown as { ccproxyClose?: () => void }).ccproxyClose?.();
-    }
+    for (const close of [...openStreams]) close();
   });
 }
