@@ -64,8 +64,8 @@ async function main(): Promise<number> {
     await runtime.start();
   } catch (err) {
     await runtime.stop().catch(() => {});
-    if (err instanceof PortInUseError) console.error(`ccproxy: ${err.message}`);
-    else console.error(`ccproxy: cannot start: ${(err as Error).message}`);
+    // The runtime has already logged the reason as one [STARTUP] line on stderr; anything else is unexpected.
+    if (!(err instanceof PortInUseError)) console.error(`ccproxy: cannot start: ${(err as Error).message}`);
     return 1;
   }
   return new Promise<number>((resolve) => {

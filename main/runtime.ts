@@ -185,6 +185,12 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
+      if (!app) {
+        // Never started listening (port in use): nothing to drain, nothing to announce.
+        await pool.stop(0);
+        setState('stopped');
+        return;
+      }
       const graceMs = loaded.config.server.shutdown_grace * 1000;
       log.info(`[SHUTDOWN] Stopping: no new requests; waiting up to ${loaded.config.server.shutdown_grace} s for ${inFlight} in-flight request(s)`);
       const closing = app?.close();
