@@ -10,6 +10,7 @@ import { ProxyError, fromFastifyError, sendProxyError } from './errors.js';
 import { checkRequest } from './security.js';
 import { registerAnthropicRoutes } from './routes/anthropic.js';
 import { registerServiceRoutes } from './routes/service.js';
+import { isOpenAIPath, openAIErrorFor } from './routes/openai.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -83,9 +84,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.code(204).send();
   });
 
-  app.setErrorHandler((err, _request, reply) => {
+  app.setErrorHandler((err, request, reply) => {
     const proxyError = err instanceof ProxyError ? err : fromFastifyError(err as { statusCode?: number; code?: string; message: string });
     if (proxyError.status >= 500) deps.log.error(`[API] ${proxyError.message}`);
+    // OpenAI clients get OpenAI-shaped errors, even for refusals made before any route ran.
+    if (isOpenAIPath(request.url)) {
+      const { status, body, headers } = openAIErrorFor(proxyError);
+      return reply.code(status).headers(headers).send(body);
+    }
     return sendProxyError(reply, proxyError);
   });
 

@@ -36,14 +36,16 @@ export function sendExchangeError(reply: FastifyReply, err: unknown, signal: Abo
   throw err;
 }
 
-function mergeHeaders(fromReply: Record<string, string | number | string[] | undefined>, upstream: Record<string, string>): Record<string, string> {
+/** Headers set on the reply (CORS, by hooks) plus the upstream's; needed because hijack() skips Fastify's own writing. */
+export function mergeHeaders(fromReply: Record<string, string | number | string[] | undefined>, upstream: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fromReply)) if (v !== undefined) out[k] = String(v);
   return { ...out, ...upstream };
 }
 
-export function registerAnthropicRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+/** Forwards any /v1 request untouched through a pooled connection. */
+export function createAnthropicHandler(deps: AppDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const config = deps.config();
     const signal = clientAbortSignal(reply);
     const path = request.url.split('?')[0]!;
@@ -65,5 +67,9 @@ export function registerAnthropicRoutes(app: FastifyInstance, deps: AppDeps): vo
       return sendExchangeError(reply, err, signal);
     }
   };
+}
+
+export function registerAnthropicRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const handler = createAnthropicHandler(deps);
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/v1/*', handler });
 }
