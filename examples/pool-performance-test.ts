@@ -1,0 +1,84 @@
+// Measures request times through a running proxy, and with --compare pooled against unpooled in one run.
+//   npm run example:performance [-- --url http://localhost:8000] [--requests 20] [--compare]
+// --compare switches the *server's* pooling through its admin API (and switches it back afterwards):
+// setting POOL_SETTINGS__ENABLED for this script would change nothing on the server.
+import { parseArgs } from 'node:util';
+import { ms, poolStats, proxyClient, sequential, setServerPooling, summarise, table, type Summary } from './lib/perf.js';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: process.env.ANTHROPIC_BASE_URL ?? 'http://localhost:8000' },
+    requests: { type: 'string', default: '20' },
+    compare: { type: 'boolean', default: false },
+  },
+});
+const url = values.url.replace(/\/$/, '');
+const n = Number(values.requests);
+
+export interface RunResult {
+  label: string;
+  summary: Summary;
+  created: number;
+  reused: number;
+}
+
+export async function measure(baseURL: string, requests: number, label: string, verbose = true): Promise<RunResult> {
+  const client = proxyClient(baseURL);
+  const before = (await poolStats(baseURL)).stats;
+  // The first request of a run is kept separately: it may pay for a new connection.
+  const times = await sequential(client, 2 + requests, (i, t) => {
+    if (verbose) console.log(`  ${i < 2 ? 'warm-up' : `request ${String(i - 1).padStart(2)}`}: ${ms(t)}`);
+  });
+  const after = (await poolStats(baseURL)).stats;
+  const created = after.connections_created! - before.connections_created!;
+  const reused = after.connections_reused! - before.connections_reused!;
+  const measured = times.slice(2);
+  return { label, summary: { ...summarise(measured), first: times[0]! }, created, reused };
+}
+
+export function report(r: RunResult): void {
+  const s = r.summary;
+  const improvement = ((s.first - s.median) / s.first) * 100;
+  console.log(`\n${r.label}: ${s.count} requests after 2 warm-ups`);
+  console.log(`  first request ${ms(s.first)}; the rest: min ${ms(s.min)}, median ${ms(s.median)}, max ${ms(s.max)}, stdev ${ms(s.stdev)}`);
+  console.log(`  first vs median of the rest: ${improvement.toFixed(0)}% faster`);
+  console.log(`  connections created: ${r.created}, reused: ${r.reused}, reuse rate: ${((r.reused / (r.reused + r.created || 1)) * 100).toFixed(0)}%`);
+}
+
+export function comparisonTable(pooled: RunResult, direct: RunResult): string {
+  const faster = (1 - pooled.summary.median / direct.summary.median) * 100;
+  const row = (r: RunResult) => [r.label, ms(r.summary.median), ms(r.summary.p95), ms(r.summary.mean), String(r.created), String(r.reused)];
+  return `${table([['mode', 'median', 'p95', 'mean', 'created', 'reused'], row(pooled), row(direct)])}\n\nPooled median is ${faster.toFixed(0)}% faster than unpooled.`;
+}
+
+async function main(): Promise<void> {
+  const health = await fetch(`${url}/health`).catch((err: Error) => {
+    throw new Error(`No ccproxy at ${url} (${err.message}). Start it with: npm run serve`);
+  });
+  console.log(`ccproxy at ${url}: ${JSON.stringify(await health.json())}`);
+  const initial = await poolStats(url);
+  console.log(`pool_enabled: ${initial.pool_enabled}; stats: ${JSON.stringify(initial.stats)}`);
+  if (!values.compare) {
+    report(await measure(url, n, initial.pool_enabled ? 'pooled' : 'unpooled'));
+    return;
+  }
+  try {
+    await setServerPooling(url, true);
+    const pooled = await measure(url, n, 'pooled');
+    report(pooled);
+    await setServerPooling(url, false);
+    const direct = await measure(url, n, 'unpooled');
+    report(direct);
+    console.log(`\n${comparisonTable(pooled, direct)}`);
+  } finally {
+    await setServerPooling(url, initial.pool_enabled);
+    console.log(`(server pooling restored to ${initial.pool_enabled ? 'enabled' : 'disabled'})`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: Error) => {
+    console.error(`pool-performance-test: ${err.message}`);
+    process.exit(1);
+  });
+}
