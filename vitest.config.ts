@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: real sockets and a browser do not like being oversubscribed.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
