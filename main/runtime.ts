@@ -4,6 +4,9 @@ import type { LogEntry, PoolStatsResponse, RuntimeStatus, SaveResult, SettingsPa
 import type { LoadedConfig } from './config/load.js';
 import type { Config, PoolSettings, UpstreamSettings } from './config/schema.js';
 import { writeTomlAtomic } from './config/save.js';
+import { watchConfigFile } from './config/watch.js';
+import { parse as parseToml } from 'smol-toml';
+import { ConfigError, validateLayers } from './config/load.js';
 import { createLogBus, type ElectronLogLike, type LogBus } from './logging/log-bus.js';
 import { PoolManager } from './pool/manager.js';
 import { SampleWindow } from './pool/stats.js';
@@ -64,6 +67,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   let boundUrl = '';
   let state: RuntimeStatus['state'] = 'stopped';
   let error: string | null = null;
+  let stopWatching: () => void = () => {};
+  /** The text of our own last save, so the watcher does not re-apply it. */
+  let lastWritten: string | null = null;
 
   const metrics = createMetrics(() => ({ counters: pool.counterSnapshot(), waiting: pool.waiting(), enabled: pool.enabled }));
   const endpoint = () => boundUrl || `http://${loaded.config.server.host}:${loaded.config.server.port}`;
@@ -160,6 +166,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       log.info(`[STARTUP] ccproxy listening on ${bound.url} (upstream: ${loaded.config.upstream.base_url})`);
       log.info(`[STARTUP] Point Claude Code at it: ANTHROPIC_BASE_URL=${bound.url}`);
       setState('running');
+      stopWatching = watchConfigFile(loaded.savePath, (text) => void reloadFromFile(text));
       return bound;
     },
 
@@ -170,7 +177,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
         return r;
       }
       try {
-        writeTomlAtomic(loaded.savePath, r.prepared.nextFile);
+        lastWritten = writeTomlAtomic(loaded.savePath, r.prepared.nextFile);
       } catch (err) {
         log.error(`[SETTINGS] ${(err as Error).message}`);
         return { ok: false, errors: problemsOf(err) };
@@ -185,6 +192,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
+      stopWatching();
       if (!app) {
         // Never started listening (port in use): nothing to drain, nothing to announce.
         await pool.stop(0);
@@ -201,6 +209,22 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       log.info('[SHUTDOWN] ccproxy stopped');
     },
   };
+
+  /** An edit of the config file from outside: applied live when valid, otherwise logged and ignored. */
+  async function reloadFromFile(text: string | null): Promise<void> {
+    if (text === null || text === lastWritten || shuttingDown) return;
+    try {
+      const file = parseToml(text) as typeof loaded.layers.file;
+      const { config, sources } = validateLayers({ ...loaded.layers, file }, loaded.envNames, loaded.savePath);
+      const before = loaded.config;
+      loaded = { ...loaded, config, sources, configPath: loaded.savePath, layers: { ...loaded.layers, file } };
+      log.info(`[SETTINGS] ${loaded.savePath} changed on disk; applying it`);
+      await applyLive(before, config);
+    } catch (err) {
+      const detail = err instanceof ConfigError ? err.message : `not valid TOML: ${(err as Error).message.split('\n')[0]}`;
+      log.error(`[SETTINGS] Ignoring the edit of ${loaded.savePath}, the running settings stay: ${detail}`);
+    }
+  }
 
   /** Applies a new config to the running pieces; returns true when the listener had to be reopened. */
   async function applyLive(before: Config, after: Config): Promise<boolean> {

@@ -21,7 +21,8 @@ export function applyPatch(file: Layer, patch: Layer): Layer {
   return out;
 }
 
-export function writeTomlAtomic(file: string, data: Layer): void {
+/** Writes `data` to `file` atomically; returns the text written. */
+export function writeTomlAtomic(file: string, data: Layer): string {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
   const text = `# ccproxy settings (written by ccproxy; unknown keys are kept)\n${stringify(data)}\n`;
@@ -35,6 +36,7 @@ export function writeTomlAtomic(file: string, data: Layer): void {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, file);
+    return text;
   } catch (err) {
     try {
       fs.rmSync(tmp, { force: true });

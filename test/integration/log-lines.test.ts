@@ -110,3 +110,23 @@ describe('live settings through the runtime', () => {
     }
   });
 });
+
+describe('editing the config file by hand', () => {
+  it('a valid edit applies live; a broken one is logged and the running settings stay', async () => {
+    const h = await startHarness({ config: { pool_settings: { min_size: 1, max_size: 10 } } });
+    try {
+      const text = fs.readFileSync(h.configPath, 'utf8');
+      fs.writeFileSync(h.configPath, text.replace('max_size = 10', 'max_size = 7'));
+      await eventually(async () => expect((await h.stats()).settings.max_size).toBe(7), 5000);
+      fs.writeFileSync(h.configPath, text.replace('max_size = 10', 'max_size = 700'));
+      await eventually(() => expect(h.logs().some((l) => l.startsWith(`[SETTINGS] Ignoring the edit of ${h.configPath}`) && l.includes('pool_settings.max_size = 700'))).toBe(true), 5000);
+      expect((await h.stats()).settings.max_size).toBe(7);
+      fs.writeFileSync(h.configPath, '[pool_settings\n');
+      await eventually(() => expect(h.logs().some((l) => l.includes('not valid TOML'))).toBe(true), 5000);
+      expect((await h.client().messages.create(MESSAGE)).type).toBe('message');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
