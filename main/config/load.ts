@@ -114,7 +114,14 @@ export function validateLayers(
   const merged = mergeLayers(layers.file, layers.env, layers.cli);
   const sources = sourcesFor(layers);
   const result = configSchema.safeParse(merged);
-  if (result.success) return { config: result.data, sources };
+  if (result.success) {
+    const ca = result.data.upstream.ca_file;
+    if (ca && !isReadableFile(ca)) {
+      const where = describeSource('upstream.ca_file', sources, envNames, file);
+      throw new ConfigError([{ path: 'upstream.ca_file', message: `Invalid setting in ${where}: upstream.ca_file = ${JSON.stringify(ca)}; allowed: a readable PEM file (this one cannot be read).` }]);
+    }
+    return { config: result.data, sources };
+  }
   const problems = result.error.issues.map((issue) => {
     const p = issue.path.slice(0, 2).join('.');
     const field = FIELDS[p] ? p : issue.path[0] === 'model_mapping' ? 'model_mapping' : p;
@@ -129,6 +136,15 @@ export function validateLayers(
     return { path: field, message: `Invalid setting in ${where}: ${issue.path.join('.')} = ${shown}; allowed: ${allowedText(field)}${extra}.` };
   });
   throw new ConfigError(problems);
+}
+
+function isReadableFile(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.R_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function unknownKeyWarnings(file: Layer, filePath: string): string[] {
@@ -156,7 +172,10 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     envNames: env.names,
     configPath: found,
     savePath,
-    warnings: found ? unknownKeyWarnings(file, found) : [],
+    warnings: [
+      ...(found ? unknownKeyWarnings(file, found) : []),
+      ...(config.upstream.api_key && config.upstream.auth_token ? ['Both upstream.api_key and upstream.auth_token are set; api_key is used.'] : []),
+    ],
     layers,
   };
 }

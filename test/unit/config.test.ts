@@ -119,6 +119,12 @@ describe('invalid values', () => {
     expect(err.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+: not valid TOML \\(line 3\\)`));
   });
 
+  it('an unreadable ca_file is refused at load time', () => {
+    const err = errorOf(() => loadConfig({ env: { UPSTREAM__CA_FILE: path.join(dir, 'nope.pem') }, cwd: dir, home }));
+    expect(err.message).toContain('environment variable UPSTREAM__CA_FILE: upstream.ca_file');
+    expect(err.message).toContain('a readable PEM file');
+  });
+
   it('unknown keys in known sections are reported as warnings, not errors', () => {
     const file = write(path.join(dir, 'u.toml'), '[pool_settings]\nmax_sise = 5\n');
     expect(loadConfig({ configPath: file, env: {}, cwd: dir, home }).warnings[0]).toContain('Ignoring unknown setting pool_settings.max_sise');
