@@ -140,7 +140,7 @@ function poolMotif(x0, y0, x1, y1, weight) {
   const hubW = 0.2 * w;
   const line = weight * h;
   const hubs = union(roundRect(X(0), Y(0), X(0) + hubW, Y(1), hubW / 2), roundRect(X(1) - hubW, Y(0), X(1), Y(1), hubW / 2));
-  const lines = [0.2, 0.5, 0.8].map((v) => capsule(X(0.1), Y(v), X(0.9), Y(v), line));
+  const lines = [0.25, 0.5, 0.75].map((v) => capsule(X(0.1), Y(v), X(0.9), Y(v), line));
   return { hubs, lines };
 }
 
@@ -155,15 +155,27 @@ function appIcon(size) {
   ]);
 }
 
+// Tray glyphs sit on a 16-unit grid so every edge lands on a pixel edge at 16 px and at 32 px (@2x): no blur.
+const g = (v) => v / 16;
+const rect = (x0, y0, x1, y1, r = 0) => roundRect(g(x0), g(y0), g(x1), g(y1), g(r));
+
+/** Pool: two hubs, three connections; the middle one is thicker (the one in use) so the glyph stays centred. */
+function poolGlyph(hubX0, hubX1, hubW) {
+  return union(
+    rect(hubX0, 3, hubX0 + hubW, 13, 1),
+    rect(hubX1 - hubW, 3, hubX1, 13, 1),
+    rect(hubX0 + hubW, 4, hubX1 - hubW, 5),
+    rect(hubX0 + hubW, 7, hubX1 - hubW, 9),
+    rect(hubX0 + hubW, 11, hubX1 - hubW, 12),
+  );
+}
+/** Direct: one connection, opened per request. */
+const arrowGlyph = (x0, x1) => union(rect(x0, 7, x1 - 3, 9), triangle(g(x1 - 4), g(3.5), g(x1), g(8), g(x1 - 4), g(12.5)));
+
 function stateGlyph(state) {
-  if (state === 'pooling') {
-    const { hubs, lines } = poolMotif(0.2, 0.24, 0.8, 0.76, 0.17);
-    return union(hubs, ...lines);
-  }
-  if (state === 'direct') {
-    return union(capsule(0.18, 0.5, 0.6, 0.5, 0.16), triangle(0.52, 0.26, 0.84, 0.5, 0.52, 0.74));
-  }
-  return union(capsule(0.5, 0.22, 0.5, 0.56, 0.17), circle(0.5, 0.76, 0.09));
+  if (state === 'pooling') return poolGlyph(3, 13, 2);
+  if (state === 'direct') return arrowGlyph(3, 13);
+  return union(rect(7, 3, 9, 10, 0.5), rect(7, 11, 9, 13, 0.5));
 }
 
 /** Colour tray icon: a filled disc (reads on light and dark panels) with the state glyph cut out in white. */
@@ -176,13 +188,7 @@ function trayIcon(state, size) {
 
 /** macOS template: black and alpha only; the menu bar tints it for light/dark mode. */
 function templateIcon(state, size) {
-  const glyph =
-    state === 'pooling'
-      ? (() => {
-          const { hubs, lines } = poolMotif(0.06, 0.14, 0.94, 0.86, 0.16);
-          return union(hubs, ...lines);
-        })()
-      : union(capsule(0.08, 0.5, 0.62, 0.5, 0.16), triangle(0.52, 0.18, 0.94, 0.5, 0.52, 0.82));
+  const glyph = state === 'pooling' ? poolGlyph(1, 15, 2) : arrowGlyph(1, 15);
   return render(size, [{ shape: glyph, color: BLACK }]);
 }
 

@@ -68,8 +68,10 @@ export function createLogBus(opts: LogBusOptions): LogBus {
   log.transports.bus = busTransport;
   const consoleTransport = log.transports.console as { level: string | false } | undefined;
   if (consoleTransport) consoleTransport.level = opts.console === false ? false : level;
-  const fileTransport = log.transports.file as { level: string | false } | undefined;
+  const fileTransport = log.transports.file as { level: string | false; maxSize: number } | undefined;
   if (fileTransport && !opts.file) fileTransport.level = false;
+  // electron-log rotates to main.old.log at maxSize; 5 MiB keeps a useful history of pool activity.
+  if (fileTransport && opts.file) fileTransport.maxSize = 5 * 1024 * 1024;
 
   const enabled = (l: LogLevel) => LEVELS.indexOf(l) <= LEVELS.indexOf(level);
   const logger: Logger = {

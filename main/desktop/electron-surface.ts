@@ -1,0 +1,180 @@
+// The small slices of Electron that the desktop modules use. Modules take these instead of importing `electron`,
+// so unit tests can hand in fakes (the Electron binary is absent on CI machines). The checks at the bottom make
+// `tsc` prove that Electron's real objects fit these slices, so the fakes cannot drift from the real API.
+import type {
+  App,
+  BrowserWindow,
+  BrowserWindowConstructorOptions,
+  Clipboard,
+  Dialog,
+  IpcMain,
+  IpcMainInvokeEvent,
+  Menu,
+  MenuItemConstructorOptions,
+  NativeImage,
+  Notification,
+  Session,
+  Shell,
+  Tray,
+  WebContents,
+} from 'electron';
+
+export type { BrowserWindowConstructorOptions, MenuItemConstructorOptions };
+
+export interface PreventableEvent {
+  preventDefault(): void;
+}
+
+export interface AppLike {
+  requestSingleInstanceLock(): boolean;
+  whenReady(): Promise<void>;
+  quit(): void;
+  readonly isPackaged: boolean;
+  /** Only on macOS. */
+  readonly dock: { hide(): void } | undefined;
+  getLoginItemSettings(): { openAtLogin: boolean };
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void;
+  on(event: 'second-instance', listener: () => void): unknown;
+  on(event: 'before-quit', listener: (event: PreventableEvent) => void): unknown;
+  on(event: 'window-all-closed', listener: () => void): unknown;
+}
+
+/** Images and menus go back into Electron untouched, so they keep Electron's own types (fakes cast to them). */
+export type ImageLike = NativeImage;
+export type MenuLike = Menu;
+export interface NativeImageApi {
+  createFromPath(path: string): ImageLike;
+}
+
+export interface MenuApi {
+  buildFromTemplate(template: MenuItemConstructorOptions[]): MenuLike;
+}
+
+export interface TrayLike {
+  setImage(image: ImageLike): void;
+  setToolTip(toolTip: string): void;
+  setContextMenu(menu: MenuLike | null): void;
+  on(event: 'click', listener: () => void): unknown;
+  destroy(): void;
+}
+export type TrayCtor = new (image: ImageLike) => TrayLike;
+
+export interface SessionLike {
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void;
+  readonly webRequest: {
+    onHeadersReceived(
+      listener: (
+        details: { url: string; resourceType: string; responseHeaders?: Record<string, string[]> },
+        callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
+      ) => void,
+    ): void;
+  };
+}
+
+export interface WebContentsLike {
+  readonly id: number;
+  readonly session: SessionLike;
+  isDestroyed(): boolean;
+  send(channel: string, ...args: unknown[]): void;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+  on(event: 'will-navigate', listener: (event: PreventableEvent & { url: string }) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
+}
+
+export interface BrowserWindowLike {
+  readonly webContents: WebContentsLike;
+  loadURL(url: string): Promise<void>;
+  show(): void;
+  hide(): void;
+  focus(): void;
+  restore(): void;
+  isMinimized(): boolean;
+  isDestroyed(): boolean;
+  on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
+  on(event: 'closed', listener: () => void): unknown;
+  once(event: 'ready-to-show', listener: () => void): unknown;
+}
+export type BrowserWindowCtor = new (options: BrowserWindowConstructorOptions) => BrowserWindowLike;
+
+/** What an `ipcMain.handle` listener is told about the caller. */
+export interface IpcSenderEvent {
+  readonly sender: { readonly id: number };
+  readonly senderFrame: { readonly url: string } | null;
+}
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+export interface ShellLike {
+  openExternal(url: string): Promise<void>;
+  /** Resolves to an error message, or "" on success. */
+  openPath(path: string): Promise<string>;
+}
+export interface ClipboardLike {
+  writeText(text: string): void;
+}
+export interface DialogLike {
+  showErrorBox(title: string, content: string): void;
+}
+export interface NotificationLike {
+  show(): void;
+  on(event: 'click', listener: () => void): unknown;
+}
+export interface NotificationCtor {
+  new (options: { title: string; body: string }): NotificationLike;
+  isSupported(): boolean;
+}
+
+/** Everything main.ts takes from `electron` and hands to the desktop modules. */
+export interface DesktopElectron {
+  app: AppLike;
+  Tray: TrayCtor;
+  Menu: MenuApi;
+  BrowserWindow: BrowserWindowCtor;
+  ipcMain: IpcMainLike;
+  nativeImage: NativeImageApi;
+  shell: ShellLike;
+  clipboard: ClipboardLike;
+  dialog: DialogLike;
+  Notification: NotificationCtor;
+}
+
+// ---- Proof that Electron 45's own types fit the slices above: a mismatch fails `tsc --noEmit`. ----
+interface RealElectron {
+  app: App;
+  tray: Tray;
+  Tray: typeof Tray;
+  session: Session;
+  webContents: WebContents;
+  window: BrowserWindow;
+  BrowserWindow: typeof BrowserWindow;
+  invokeEvent: IpcMainInvokeEvent;
+  ipcMain: IpcMain;
+  shell: Shell;
+  clipboard: Clipboard;
+  dialog: Dialog;
+  notification: Notification;
+  Notification: typeof Notification;
+}
+interface Slices {
+  app: AppLike;
+  tray: TrayLike;
+  Tray: TrayCtor;
+  session: SessionLike;
+  webContents: WebContentsLike;
+  window: BrowserWindowLike;
+  BrowserWindow: BrowserWindowCtor;
+  invokeEvent: IpcSenderEvent;
+  ipcMain: IpcMainLike;
+  shell: ShellLike;
+  clipboard: ClipboardLike;
+  dialog: DialogLike;
+  notification: NotificationLike;
+  Notification: NotificationCtor;
+}
+/** Never called; it exists for the assignment tsc checks (a conditional type is stricter about overloads). */
+export function electronFitsTheSlices(real: RealElectron): Slices {
+  return real;
+}

@@ -1,0 +1,121 @@
+// The app's one window (settings, stats, logs). Created on the first "Open", then kept: closing only hides it,
+// so reopening is instant and the renderer keeps its state; it is destroyed only when the app quits.
+import { pathToFileURL } from 'node:url';
+import type { BrowserWindowCtor, BrowserWindowLike, IpcSenderEvent, SessionLike, ShellLike, WebContentsLike } from './electron-surface.js';
+import { guardWebContents, hardenSession, isAppPageUrl } from './web-security.js';
+
+export interface WindowControllerOptions {
+  BrowserWindow: BrowserWindowCtor;
+  /** Absolute path of the CommonJS preload (dist/main/desktop/preload.cjs). */
+  preloadPath: string;
+  /** Absolute path of the renderer's index.html (dist/renderer/index.html). */
+  rendererIndex: string;
+  shell: Pick<ShellLike, 'openExternal'>;
+  /** Window icon for Linux and Windows. */
+  icon?: string;
+  /** Allow DevTools (development only). */
+  devTools?: boolean;
+  onBlocked?: (what: string) => void;
+  onLoadError?: (err: Error) => void;
+}
+
+export interface WindowController {
+  /** The renderer's file:// URL: the only page allowed in the window and the only trusted IPC sender. */
+  readonly appUrl: string;
+  /** Creates the window if needed, then shows, restores and focuses it. */
+  show(): void;
+  /** From now on `close` really closes (the app is quitting). */
+  markQuitting(): void;
+  /** The live window, if any. */
+  window(): BrowserWindowLike | null;
+  /** Where events go: the window's webContents while it exists. */
+  webContents(): WebContentsLike | null;
+  /** IPC gate: the caller must be our window's webContents showing our own page. */
+  isTrustedSender(event: IpcSenderEvent): boolean;
+}
+
+export function createWindowController(opts: WindowControllerOptions): WindowController {
+  const appUrl = pathToFileURL(opts.rendererIndex).href;
+  const hardened = new WeakSet<SessionLike>();
+  const security = { appUrl, shell: opts.shell, onBlocked: opts.onBlocked };
+  let win: BrowserWindowLike | null = null;
+  let quitting = false;
+
+  const live = (): BrowserWindowLike | null => (win && !win.isDestroyed() ? win : null);
+
+  function create(): BrowserWindowLike {
+    const w = new opts.BrowserWindow({
+      width: 1000,
+      height: 760,
+      minWidth: 640,
+      minHeight: 480,
+      show: false, // shown on ready-to-show, so there is no white flash
+      title: 'ccproxy',
+      icon: opts.icon,
+      autoHideMenuBar: true,
+      webPreferences: {
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        webviewTag: false,
+        spellcheck: false,
+        devTools: opts.devTools ?? false,
+        preload: opts.preloadPath,
+      },
+    });
+    const session = w.webContents.session;
+    if (!hardened.has(session)) {
+      hardenSession(session, security);
+      hardened.add(session);
+    }
+    guardWebContents(w.webContents, security);
+    w.on('close', (event) => {
+      if (quitting) return;
+      // A tray app keeps running with its window closed; hiding also keeps the renderer's state.
+      event.preventDefault();
+      w.hide();
+    });
+    w.on('closed', () => {
+      if (win === w) win = null;
+    });
+    w.once('ready-to-show', () => {
+      w.show();
+      w.focus();
+    });
+    w.loadURL(appUrl).catch((err: Error) => {
+      opts.onLoadError?.(err);
+      if (!w.isDestroyed()) w.show(); // an empty window beats an invisible one; the error is reported
+    });
+    return w;
+  }
+
+  return {
+    appUrl,
+    show() {
+      const existing = live();
+      if (!existing) {
+        win = create();
+        return;
+      }
+      if (existing.isMinimized()) existing.restore();
+      existing.show();
+      existing.focus();
+    },
+    markQuitting() {
+      quitting = true;
+    },
+    window: live,
+    webContents: () => {
+      const w = live();
+      return w && !w.webContents.isDestroyed() ? w.webContents : null;
+    },
+    isTrustedSender(event) {
+      const contents = live()?.webContents;
+      if (!contents || event.sender.id !== contents.id) return false;
+      // senderFrame is null once the frame navigated away or died: no answer for it either.
+      return !!event.senderFrame && isAppPageUrl(event.senderFrame.url, appUrl);
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../main/config/load.js';
+import { runDesktop, type DesktopOptions } from '../../main/desktop/bootstrap.js';
+import { trayIcons } from '../../main/desktop/icons.js';
+import { createFakeElectron, ipcEventFrom, type FakeElectron } from '../fixtures/fake-electron.js';
+import { desktopTestEnv, until, type DesktopTestEnv } from './desktop-runtime.js';
+
+const ICONS = trayIcons('/icons', 'linux');
+const RENDERER = path.resolve('/app/dist/renderer/index.html');
+
+function options(fake: FakeElectron, env: DesktopTestEnv, extra: Partial<DesktopOptions> = {}): DesktopOptions {
+  return {
+    electron: fake.electron,
+    platform: 'linux',
+    paths: { preload: path.resolve('/app/dist/main/desktop/preload.cjs'), rendererIndex: RENDERER },
+    trayIcons: ICONS,
+    loadConfig: () => env.load(),
+    createRuntime: (loaded) => env.create(loaded),
+    logDir: () => path.join(env.dir, 'logs'),
+    ...extra,
+  };
+}
+
+/** A plain TCP server holding a port on 127.0.0.1, as another program would. */
+type Blocker = net.Server & { port: number };
+async function occupyPort(): Promise<Blocker> {
+  const server = net.createServer((s) => s.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(server, { port: (server.address() as net.AddressInfo).port });
+}
+
+describe('desktop app wiring', () => {
+  let env: DesktopTestEnv | undefined;
+  let blocker: Blocker | undefined;
+  afterEach(async () => {
+    await env?.cleanup();
+    await new Promise((r) => (blocker ? blocker.close(r) : r(undefined)));
+    env = undefined;
+    blocker = undefined;
+  });
+
+  it('starts the runtime in-process with the tray, no window until asked', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron();
+    const handle = (await runDesktop(options(fake, env)))!;
+    expect(handle.runtime.status().state).toBe('running');
+    expect(fake.trays).toHaveLength(1);
+    expect(fake.trays[0]!.image.path).toBe(ICONS.pooling.path);
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.notifications).toHaveLength(0);
+    expect([...fake.ipcMain.handlers.keys()]).toContain('ccproxy:getStatus');
+    expect(fake.app.dockHidden.value).toBe(true);
+
+    fake.trays[0]!.menu!.click('open');
+    expect(fake.windows).toHaveLength(1);
+    const contents = fake.windows[0]!.webContents;
+    const status = await fake.ipcMain.invoke('ccproxy:getStatus', ipcEventFrom(contents, handle.windows.appUrl));
+    expect(status).toMatchObject({ state: 'running', endpoint: handle.runtime.status().endpoint });
+  });
+
+  it('lets a second launch focus the running window', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron();
+    await runDesktop(options(fake, env));
+    fake.app.emit('second-instance');
+    expect(fake.windows).toHaveLength(1);
+    await until(() => fake.windows[0]!.visible);
+    fake.windows[0]!.close(); // hidden
+    fake.windows[0]!.minimized = true;
+    fake.app.emit('second-instance');
+    expect(fake.windows).toHaveLength(1);
+    expect(fake.windows[0]).toMatchObject({ visible: true, minimized: false });
+    expect(fake.windows[0]!.focusCount).toBeGreaterThan(1);
+  });
+
+  it('quits at once when another instance holds the lock', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron({ lock: false });
+    let created = 0;
+    const result = await runDesktop(options(fake, env, { createRuntime: (l) => (created++, env!.create(l)) }));
+    expect(result).toBeNull();
+    expect(fake.app.quitted).toBe(true);
+    expect(created).toBe(0);
+    expect(fake.trays).toHaveLength(0);
+  });
+
+  it('keeps running in the error state when the port is taken, then recovers on a new port', async () => {
+    blocker = await occupyPort();
+    const port = blocker.port;
+    env = await desktopTestEnv({ port });
+    const fake = createFakeElectron();
+    const handle = (await runDesktop(options(fake, env)))!;
+
+    expect(handle.runtime.status()).toMatchObject({ state: 'error', error: expect.stringContaining(`Port ${port}`) });
+    expect(fake.trays[0]!.image.path).toBe(ICONS.error.path);
+    expect(fake.trays[0]!.menu!.item('error').label).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    expect(fake.notifications).toHaveLength(1);
+    expect(fake.notifications[0]).toMatchObject({ shown: true, options: { title: `ccproxy: port ${port} is in use` } });
+    expect(fake.windows).toHaveLength(1); // opened so the user sees the message and can change the port
+    fake.windows[0]!.close();
+    fake.notifications[0]!.events.emit('click');
+    expect(fake.windows[0]!.visible).toBe(true);
+
+    const saved = await handle.runtime.saveSettings({ server: { port: 0 } });
+    expect(saved.ok).toBe(true);
+    expect(handle.runtime.status().state).toBe('running');
+    expect(handle.runtime.status().endpoint).not.toContain(`:${port}`);
+    expect(fake.trays[0]!.image.path).toBe(ICONS.pooling.path);
+  });
+
+  it('shows an invalid config and quits', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron();
+    const loadConfig = () => {
+      throw new ConfigError([{ path: 'pool_settings.max_size', message: 'Invalid setting in /x/.ccproxy.toml: pool_settings.max_size = 0; allowed: 1 to 100.' }]);
+    };
+    expect(await runDesktop(options(fake, env, { loadConfig }))).toBeNull();
+    expect(fake.dialog.errors[0]!.content).toContain('pool_settings.max_size = 0');
+    expect(fake.app.quitted).toBe(true);
+  });
+
+  it('stops the runtime before quitting', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron();
+    const handle = (await runDesktop(options(fake, env)))!;
+    handle.windows.show();
+    fake.trays[0]!.menu!.click('quit');
+    expect(fake.app.quitted).toBe(false); // held back until the runtime has stopped
+    await until(() => fake.app.quitted);
+    expect(handle.runtime.status().state).toBe('stopped');
+    expect(fake.trays[0]!.destroyed).toBe(true);
+    expect(fake.ipcMain.handlers.size).toBe(0);
+    expect(fake.windows[0]!.close().defaultPrevented).toBe(false); // quitting: close really closes
+  });
+
+  it('opens the log folder and reports when it cannot', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron();
+    await runDesktop(options(fake, env));
+    fake.trays[0]!.menu!.click('log-folder');
+    expect(fake.shell.opened).toEqual([path.join(env.dir, 'logs')]);
+    fake.shell.openPathResult = 'Failed to open path';
+    fake.trays[0]!.menu!.click('log-folder');
+    await until(() => fake.dialog.errors.length > 0);
+    expect(fake.dialog.errors[0]!.content).toContain('Failed to open path');
+  });
+});
