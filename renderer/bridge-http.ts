@@ -63,6 +63,8 @@ export function createHttpBridge(base = ''): CcproxyApi {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers['x-ccproxy-token'] = token;
     const res = await fetch(`${base}/admin/api/${op}`, { method: 'POST', headers, body: JSON.stringify(payload ?? null), cache: 'no-store' });
+    // In a browser the token can only come from the address, so say how to give it.
+    if (res.status === 401) throw new HttpApiError('this proxy has a client token ([security] auth_token); open the dashboard as /ui/?token=YOUR_TOKEN', 401);
     if (!res.ok) throw new HttpApiError(await errorMessage(res), res.status);
     return (await res.json()) as ApiOperations[K]['response'];
   }
@@ -80,13 +82,18 @@ export function createHttpBridge(base = ''): CcproxyApi {
       es.addEventListener(name, (e) => emit(name, JSON.parse((e as MessageEvent<string>).data) as ApiEvents[typeof name]));
     }
     es.addEventListener('error', () => {
-      // The server sends the current status on every (re)connect, which clears this again.
-      emit('status', {
-        state: 'error',
-        endpoint: lastStatus?.endpoint ?? window.location.origin,
-        pool_enabled: lastStatus?.pool_enabled ?? false,
-        error: 'Lost the connection to ccproxy; reconnecting…',
-      });
+      // The stream does not say why it failed; one operation does (proxy gone, token refused, or a hiccup).
+      // The server sends the current status on every (re)connect, which clears an error again.
+      call('getStatus').then(
+        (status) => emit('status', status),
+        (err: Error) =>
+          emit('status', {
+            state: 'error',
+            endpoint: lastStatus?.endpoint ?? window.location.origin,
+            pool_enabled: lastStatus?.pool_enabled ?? false,
+            error: err instanceof HttpApiError ? `Cannot reach the ccproxy admin API: ${err.message}` : 'Lost the connection to ccproxy; reconnecting…',
+          }),
+      );
       // EventSource retries network errors by itself but gives up after an HTTP error: reopen it then.
       if (es.readyState === EventSource.CLOSED && source === es && !retryTimer) {
         retryTimer = setTimeout(() => {

@@ -39,13 +39,19 @@ function fieldShell(path: string, meta: FieldMeta, input: HTMLElement, note: str
   const id = idFor(path);
   const key = path.split('.').pop()!;
   const error = h('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': path, hidden: true });
-  input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+  input.setAttribute('aria-describedby', `${id}-help ${extraHelp ? `${id}-range ` : ''}${id}-error`);
   const root = h(
     'div',
     { class: `field field-${meta.type}`, 'data-path': path },
-    h('div', { class: 'field-head' }, h('label', { class: 'field-label', for: id, id: `${id}-label` }, labelFor(key)), h('code', { class: 'field-key' }, key)),
+    h(
+      'div',
+      { class: 'field-head' },
+      h('label', { class: 'field-label', for: id, id: `${id}-label` }, labelFor(key)),
+      h('code', { class: 'field-key' }, key),
+      extraHelp ? h('span', { class: 'field-range', id: `${id}-range` }, extraHelp) : null,
+    ),
     h('div', { class: 'field-input' }, input),
-    h('p', { class: 'field-help', id: `${id}-help` }, meta.description, extraHelp ? h('span', { class: 'field-range' }, extraHelp) : null),
+    h('p', { class: 'field-help', id: `${id}-help` }, meta.description),
     note ? h('p', { class: 'field-source' }, note) : null,
     error,
   );
@@ -118,6 +124,12 @@ export function createFieldControl(path: string, meta: FieldMeta, value: unknown
 export function createMappingControl(meta: FieldMeta, value: Record<string, string>, note: string | null, onInput: () => void): FieldControl {
   const path = 'model_mapping';
   const body = h('tbody');
+  const head = h('thead', {}, h('tr', {}, h('th', {}, 'Model name'), h('th', {}), h('th', {}, 'Claude model'), h('th', {})));
+  const none = h('p', { class: 'empty map-empty' }, 'No mappings: OpenAI model names are passed through unchanged.');
+  const syncEmpty = () => {
+    none.hidden = body.rows.length > 0;
+    head.hidden = body.rows.length === 0;
+  };
   const addRow = (name = '', model = '') => {
     const nameInput = h('input', { type: 'text', class: 'map-name', 'aria-label': 'Model name clients send', value: name, placeholder: 'gpt-4o', spellcheck: 'false' });
     const modelInput = h('input', { type: 'text', class: 'map-model', 'aria-label': 'Claude model', value: model, placeholder: 'claude-sonnet-4-5', spellcheck: 'false' });
@@ -127,13 +139,16 @@ export function createMappingControl(meta: FieldMeta, value: Record<string, stri
     modelInput.addEventListener('input', onInput);
     remove.addEventListener('click', () => {
       row.remove();
+      syncEmpty();
       onInput();
     });
     body.appendChild(row);
+    syncEmpty();
   };
   for (const [name, model] of Object.entries(value)) addRow(name, model);
+  syncEmpty();
 
-  const add = h('button', { type: 'button', class: 'btn btn-small', id: 'f-model_mapping' }, 'Add mapping');
+  const add = h('button', { type: 'button', class: 'btn btn-small' }, 'Add mapping');
   add.addEventListener('click', () => {
     addRow();
     onInput();
@@ -141,11 +156,17 @@ export function createMappingControl(meta: FieldMeta, value: Record<string, stri
   const table = h(
     'div',
     { class: 'mapping' },
-    h('table', { class: 'mapping-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'Model name'), h('th', {}), h('th', {}, 'Claude model'), h('th', {}))), body),
+    h('table', { class: 'mapping-table' }, head, body),
+    none,
     add,
   );
   const { root, error } = fieldShell(path, meta, table, note);
   root.classList.add('field-wide');
+  // The card's title already says "Model mapping": keep the label for screen readers only, and without
+  // `for`, which would point at a single control (and clicking it would act).
+  root.querySelector('.field-head')!.classList.add('sr-only');
+  root.querySelector('label')!.removeAttribute('for');
+  table.querySelector('table')!.setAttribute('aria-labelledby', `${idFor(path)}-label`);
   const read = () => {
     const out: Record<string, string> = {};
     for (const row of body.querySelectorAll('tr')) {

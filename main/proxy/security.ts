@@ -43,10 +43,17 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function presentedTokens(request: FastifyRequest, config: Config): string[] {
+/** The dashboard's own files hold no data, and a browser cannot add a header to a page, script or style load. */
+const TOKEN_FREE_ROUTES = new Set(['/ui', '/ui/', '/ui/*', '/health']);
+/** EventSource cannot send headers, so the dashboard's event stream may carry the token as ?token=. */
+const QUERY_TOKEN_ROUTES = new Set(['/admin/api/events']);
+
+function presentedTokens(request: FastifyRequest, config: Config, route: string): string[] {
   const tokens: string[] = [];
   const own = request.headers['x-ccproxy-token'];
   if (typeof own === 'string') tokens.push(own);
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  if (QUERY_TOKEN_ROUTES.has(route) && typeof query.token === 'string') tokens.push(query.token);
   // When the proxy holds the upstream credential, clients may send the proxy token as their "API key",
   // which is what ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN make Claude Code and the SDKs do.
   if (config.upstream.api_key || config.upstream.auth_token) {
@@ -73,9 +80,11 @@ export function checkRequest(request: FastifyRequest, reply: FastifyReply, confi
     throw new ProxyError(403, 'permission_error', 'Requests from opaque origins (file://, sandboxed pages) are refused.');
   }
   const required = config.security.auth_token;
-  const path = request.url.split('?')[0];
-  if (required && path !== '/health' && request.method !== 'OPTIONS') {
-    if (!presentedTokens(request, config).some((t) => safeEqual(t, required))) {
+  // The matched route pattern, not the raw URL: Fastify has already decoded and normalised the path.
+  const route = request.routeOptions.url ?? '';
+  const exempt = request.method === 'OPTIONS' || ((request.method === 'GET' || request.method === 'HEAD') && TOKEN_FREE_ROUTES.has(route));
+  if (required && !exempt) {
+    if (!presentedTokens(request, config, route).some((t) => safeEqual(t, required))) {
       throw new ProxyError(401, 'authentication_error', 'This proxy requires a client token: send it as the x-ccproxy-token header ([security] auth_token).');
     }
   }

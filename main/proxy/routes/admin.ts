@@ -4,7 +4,7 @@
 import type http from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiEvents, EventName } from '../../common/contract.js';
-import { ApiRequestError } from '../../api/server-api.js';
+import { ApiRequestError, type ServerApi } from '../../api/server-api.js';
 import type { AppDeps } from '../app.js';
 
 export const EVENTS_PATH = '/admin/api/events';
@@ -17,26 +17,6 @@ function isJson(request: FastifyRequest): boolean {
   return typeof type === 'string' && type.split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 
-/**
- * EventSource cannot send headers, so the events stream may present the client token as `?token=`. The
- * app-wide onRequest hook (security.ts) only reads the x-ccproxy-token header and runs before any route hook,
- * so the query token is moved into that header on the raw request, before Fastify sees it; the hook then does
- * its usual constant-time comparison. Only this one GET route, and only when no header was sent. Real
- * sockets only: inject() bypasses the server (tests send the header there).
- */
-function acceptQueryTokenForEvents(app: FastifyInstance): void {
-  app.server.prependListener('request', (req: http.IncomingMessage) => {
-    if (req.method !== 'GET' || !req.url?.startsWith(`${EVENTS_PATH}?`)) return;
-    const url = new URL(req.url, 'http://local');
-    const token = url.searchParams.get('token');
-    if (url.pathname !== EVENTS_PATH || token === null) return;
-    if (req.headers['x-ccproxy-token'] === undefined) req.headers['x-ccproxy-token'] = token;
-    // Keep the secret out of anything that later records the URL.
-    url.searchParams.delete('token');
-    req.url = url.pathname + url.search;
-  });
-}
-
 function sseFrame<E extends EventName>(event: E, payload: ApiEvents[E]): string {
   // JSON never contains a raw newline, so one data: line is enough.
   return `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -47,7 +27,6 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
   if (!api) return; // bare proxy tests build the app without the admin API
   /** The close function of every open event stream. */
   const openStreams = new Set<() => void>();
-  acceptQueryTokenForEvents(app);
 
   app.post<{ Params: { op: string } }>('/admin/api/:op', async (request, reply) => {
     reply.header('cache-control', 'no-store');
@@ -65,11 +44,12 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
     }
   });
 
-  app.get(EVENTS_PATH, (request, reply) => openEventStream(request, reply));
+  app.get(EVENTS_PATH, (request, reply) => openEventStream(request, reply, api));
 
-  function openEventStream(request: FastifyRequest, reply: FastifyReply): void {
+  function openEventStream(request: FastifyRequest, reply: FastifyReply, api: ServerApi): void {
     // Headers set so far by hooks (CORS for an allowed origin) must survive the hijack.
-    const inherited = reply.getHeaders();
+    const inherited: http.OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) inherited[name] = value;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

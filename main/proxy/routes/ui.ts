@@ -2,7 +2,6 @@
 // Files are served by hand with fs: @fastify/static is not installed, and a handful of small files do not
 // justify a dependency. Only regular files inside the folder are served (no traversal, no symlink escape).
 import fs from 'node:fs';
-import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -62,28 +61,7 @@ function secureHeaders(reply: FastifyReply): FastifyReply {
     .header('cache-control', 'no-cache');
 }
 
-/**
- * The dashboard's files hold no data (everything it shows comes from /admin/api, which keeps requiring the
- * token), and a browser cannot add the x-ccproxy-token header to a page load or to the <script>/<link> loads
- * that follow. So with [security] auth_token set, GET/HEAD of /ui files must pass without it. The app-wide
- * onRequest hook (security.ts, not this module's) only knows the header and runs before any route hook, so
- * the exemption is made on the raw request before Fastify sees it. Host and Origin checks still apply.
- */
-function exemptStaticFilesFromToken(app: FastifyInstance, deps: AppDeps): void {
-  app.server.prependListener('request', (req: http.IncomingMessage) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return;
-    const url = req.url ?? '';
-    // No dot segments at all (raw or encoded), so the exemption can never reach a route outside /ui.
-    if (/\.\.|%2e/i.test(url)) return;
-    const pathname = url.split('?')[0]!;
-    if (pathname !== '/ui' && !pathname.startsWith('/ui/')) return;
-    const required = deps.config().security.auth_token;
-    if (required && req.headers['x-ccproxy-token'] === undefined) req.headers['x-ccproxy-token'] = required;
-  });
-}
-
-export function uiRoutes(app: FastifyInstance, deps: AppDeps, rendererDir = findRendererDir()): void {
-  exemptStaticFilesFromToken(app, deps);
+export function uiRoutes(app: FastifyInstance, _deps: AppDeps, rendererDir = findRendererDir()): void {
   async function sendFile(reply: FastifyReply, rel: string): Promise<FastifyReply> {
     secureHeaders(reply);
     if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
@@ -98,8 +76,11 @@ export function uiRoutes(app: FastifyInstance, deps: AppDeps, rendererDir = find
     return reply.code(200).type(type).send(await fs.promises.readFile(file));
   }
 
-  // index.html refers to its assets as /ui/…, so both /ui and /ui/ work without a redirect.
-  app.get('/ui', (_request, reply) => sendFile(reply, 'index.html'));
+  // index.html uses relative asset URLs (the desktop app loads it from disk), so the page must sit at /ui/.
+  app.get('/ui', (request, reply) => {
+    const query = request.url.indexOf('?');
+    return secureHeaders(reply).redirect(`/ui/${query === -1 ? '' : request.url.slice(query)}`, 302);
+  });
   app.get<{ Params: { '*': string } }>('/ui/*', (request, reply) => {
     let rel: string;
     try {

@@ -1,0 +1,73 @@
+// The renderer's entry: pick the transport, build the header and the three views, switch with tabs.
+// The same bundle runs in the Electron window (IPC bridge) and at /ui in a browser (HTTP + SSE bridge).
+import { pickBridge } from './bridge.js';
+import { h } from './dom.js';
+import { createHeader } from './header.js';
+import { createLogsView } from './logs-view.js';
+import { createSettingsView } from './settings-view.js';
+import { createStatsView } from './stats-view.js';
+
+type TabId = 'stats' | 'settings' | 'logs';
+
+function start(): void {
+  const mount = document.getElementById('app')!;
+  let bridge: ReturnType<typeof pickBridge>;
+  try {
+    bridge = pickBridge();
+  } catch (err) {
+    mount.replaceChildren(h('p', { class: 'fatal' }, (err as Error).message));
+    return;
+  }
+  const { api, transport } = bridge;
+  document.documentElement.dataset.transport = transport;
+
+  const settings = createSettingsView(api);
+  const header = createHeader(api, (view) => settings.externalChange(view));
+  const views: Record<TabId, { label: string; root: HTMLElement; show(): void }> = {
+    stats: { label: 'Stats', ...createStatsView(api) },
+    settings: { label: 'Settings', ...settings },
+    logs: { label: 'Logs', ...createLogsView(api) },
+  };
+  const ids = Object.keys(views) as TabId[];
+
+  const tabs = new Map<TabId, HTMLButtonElement>();
+  const tablist = h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
+  const main = h('main', { class: 'content' });
+  for (const id of ids) {
+    const tab = h('button', { type: 'button', role: 'tab', class: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'aria-selected': 'false', tabindex: '-1' }, views[id].label);
+    tab.addEventListener('click', () => select(id, true));
+    tab.addEventListener('keydown', (e) => {
+      // Arrow keys move between tabs (the WAI-ARIA tabs pattern).
+      const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) return;
+      const next = ids[(ids.indexOf(id) + step + ids.length) % ids.length]!;
+      select(next, true);
+      tabs.get(next)!.focus();
+    });
+    tabs.set(id, tab);
+    tablist.appendChild(tab);
+    const panel = views[id].root;
+    panel.id = `panel-${id}`;
+    panel.setAttribute('role', 'tabpanel');
+    panel.setAttribute('aria-labelledby', `tab-${id}`);
+    panel.hidden = true;
+    main.appendChild(panel);
+  }
+
+  function select(id: TabId, remember: boolean): void {
+    for (const other of ids) {
+      const on = other === id;
+      tabs.get(other)!.setAttribute('aria-selected', String(on));
+      tabs.get(other)!.tabIndex = on ? 0 : -1;
+      views[other].root.hidden = !on;
+    }
+    if (remember) history.replaceState(history.state, '', `#${id}`);
+    views[id].show();
+  }
+
+  mount.replaceChildren(header.root, h('div', { class: 'tabbar' }, tablist), main);
+  const fromHash = window.location.hash.slice(1) as TabId;
+  select(ids.includes(fromHash) ? fromHash : 'stats', false);
+}
+
+start();

@@ -1,0 +1,213 @@
+// The settings form: grouped by section, validated by the runtime as you type (the same rules as a save),
+// saving only what changed so values from defaults or the environment are not copied into the file.
+import type { CcproxyApi, FieldError, SettingsPatch, SettingsView } from '../main/common/contract.js';
+import { h, toast } from './dom.js';
+import { createFieldControl, createMappingControl, sourceNote, type FieldControl } from './settings-fields.js';
+
+const SECTIONS: Array<{ key: string; title: string; blurb: string }> = [
+  { key: 'server', title: 'Server', blurb: 'Where the proxy listens. Changing host or port restarts the listener.' },
+  { key: 'pool_settings', title: 'Connection pool', blurb: 'How upstream connections are opened, reused and retired.' },
+  { key: 'upstream', title: 'Upstream', blurb: 'The Anthropic API (or a compatible server) requests are forwarded to.' },
+  { key: 'security', title: 'Security', blurb: 'Who may use the proxy.' },
+  { key: 'logging', title: 'Logging', blurb: 'What is written to the log view and files.' },
+  { key: 'model_mapping', title: 'Model mapping', blurb: 'Used by the OpenAI-compatible endpoint (/v1/chat/completions).' },
+];
+const VALIDATE_DELAY_MS = 250;
+
+export interface SettingsPanel {
+  root: HTMLElement;
+  show(): void;
+  /** Settings changed elsewhere (the pooling switch): take them unless the user is editing. */
+  externalChange(view: SettingsView): void;
+}
+
+export function createSettingsView(api: CcproxyApi): SettingsPanel {
+  const fileInfo = h('div', { class: 'settings-file', id: 'settings-file' });
+  const message = h('p', { class: 'settings-message', id: 'settings-message', role: 'status', 'aria-live': 'polite' });
+  const revertBtn = h('button', { type: 'button', class: 'btn', id: 'settings-revert', disabled: true }, 'Revert');
+  const saveBtn = h('button', { type: 'button', class: 'btn btn-primary', id: 'settings-save', disabled: true }, 'Save');
+  const general = h('div', { class: 'settings-general', id: 'settings-general', role: 'alert', hidden: true });
+  // A <form> so Enter in a field saves (when Save is enabled) and browsers treat the secret inputs properly.
+  const form = h('form', { class: 'settings-sections', novalidate: true });
+  const root = h(
+    'section',
+    { class: 'view view-settings', 'aria-label': 'Settings' },
+    h('div', { class: 'settings-bar' }, fileInfo, message, h('div', { class: 'settings-actions' }, revertBtn, saveBtn)),
+    general,
+    form,
+  );
+
+  let savePath = '';
+  let controls = new Map<string, FieldControl>();
+  let baseline = new Map<string, string>();
+  let dirty = false;
+  let invalid = false;
+  let pending = false;
+  let saving = false;
+  let validation = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function setMessage(text: string, kind: 'ok' | 'error' | '' = ''): void {
+    message.textContent = text;
+    message.className = `settings-message${kind ? ` msg-${kind}` : ''}`;
+  }
+
+  function updateButtons(): void {
+    saveBtn.disabled = !dirty || invalid || pending || saving;
+    revertBtn.disabled = !dirty || saving;
+  }
+
+  function build(view: SettingsView): void {
+    clearTimeout(timer);
+    validation++;
+    controls = new Map();
+    savePath = view.save_path;
+    form.replaceChildren();
+    const noteFor = (path: string) => sourceNote(path, view.sources[path], view.env_overrides[path]);
+    for (const section of SECTIONS) {
+      const card = h('fieldset', { class: 'card settings-card', 'data-section': section.key }, h('legend', { class: 'card-title' }, section.title), h('p', { class: 'card-blurb' }, section.blurb));
+      const grid = h('div', { class: 'field-grid' });
+      if (section.key === 'model_mapping') {
+        const meta = view.fields['model_mapping'];
+        if (!meta) continue;
+        const c = createMappingControl(meta, (view.values['model_mapping'] ?? {}) as Record<string, string>, noteFor('model_mapping'), onInput);
+        controls.set(c.path, c);
+        grid.appendChild(c.root);
+      } else {
+        for (const [path, meta] of Object.entries(view.fields)) {
+          const [sec, key] = path.split('.');
+          if (sec !== section.key || !key) continue;
+          const c = createFieldControl(path, meta, view.values[sec]?.[key], noteFor(path), onInput);
+          controls.set(path, c);
+          grid.appendChild(c.root);
+        }
+      }
+      card.appendChild(grid);
+      form.appendChild(card);
+    }
+    // The baseline is what the fresh controls read back, so normalisation (lists, trims) never counts as a change.
+    baseline = new Map([...controls].map(([path, c]) => [path, JSON.stringify(c.read().value)]));
+    fileInfo.replaceChildren(
+      ...(view.config_path
+        ? [h('span', { class: 'muted' }, 'Config file '), h('code', {}, view.config_path)]
+        : [h('span', { class: 'muted' }, 'No file yet — saving will create '), h('code', {}, view.save_path)]),
+    );
+    dirty = invalid = pending = false;
+    showErrors([]);
+    updateButtons();
+  }
+
+  /** The changed fields as a patch, and the fields whose input cannot be read at all. */
+  function collect(): { patch: SettingsPatch; local: FieldError[]; changed: boolean } {
+    const patch: SettingsPatch = {};
+    const local: FieldError[] = [];
+    let changed = false;
+    for (const [path, c] of controls) {
+      const { value, problem } = c.read();
+      if (JSON.stringify(value) === baseline.get(path)) continue;
+      changed = true;
+      if (problem) {
+        local.push({ path, message: problem });
+        continue;
+      }
+      if (path === 'model_mapping') patch['model_mapping'] = value as Record<string, unknown>;
+      else {
+        const [section, key] = path.split('.') as [string, string];
+        (patch[section] ??= {})[key] = value;
+      }
+    }
+    return { patch, local, changed };
+  }
+
+  function showErrors(errors: FieldError[]): void {
+    const byPath = new Map<string, string[]>();
+    const unplaced: string[] = [];
+    for (const e of errors) {
+      // Next to the field, "Invalid setting in <this file>:" is noise; other origins (environment) stay named.
+      const short = e.message.replace(`Invalid setting in ${savePath}: `, '');
+      if (controls.has(e.path)) byPath.set(e.path, [...(byPath.get(e.path) ?? []), short]);
+      else unplaced.push(e.message);
+    }
+    for (const [path, c] of controls) c.setError(byPath.get(path)?.join(' ') ?? null);
+    general.hidden = unplaced.length === 0;
+    general.replaceChildren(...unplaced.map((m) => h('p', {}, m)));
+    invalid = errors.length > 0;
+  }
+
+  function onInput(): void {
+    const { patch, local, changed } = collect();
+    dirty = changed;
+    pending = true;
+    setMessage('');
+    updateButtons();
+    clearTimeout(timer);
+    const mine = ++validation;
+    timer = setTimeout(async () => {
+      let errors: FieldError[];
+      try {
+        errors = await api.validateSettings(patch);
+      } catch (err) {
+        errors = [{ path: '', message: `Could not check the settings: ${(err as Error).message}` }];
+      }
+      if (mine !== validation) return; // a newer edit is being checked
+      pending = false;
+      showErrors([...local, ...errors.filter((e) => !local.some((l) => l.path === e.path))]);
+      updateButtons();
+    }, VALIDATE_DELAY_MS);
+  }
+
+  async function load(): Promise<void> {
+    try {
+      build(await api.getSettings());
+    } catch (err) {
+      setMessage(`Could not load the settings: ${(err as Error).message}`, 'error');
+    }
+  }
+
+  saveBtn.addEventListener('click', async () => {
+    const { patch, local } = collect();
+    if (local.length) return showErrors(local);
+    saving = true;
+    updateButtons();
+    setMessage('Saving…');
+    try {
+      const result = await api.saveSettings(patch);
+      if (result.ok) {
+        build(result.view);
+        setMessage(`Saved to ${result.view.save_path}${result.restarted ? ' · the listener was restarted' : ''}`, 'ok');
+      } else {
+        showErrors(result.errors);
+        setMessage('Not saved: fix the marked settings.', 'error');
+      }
+    } catch (err) {
+      setMessage(`Not saved: ${(err as Error).message}`, 'error');
+      toast(`Saving failed: ${(err as Error).message}`, 'error');
+    } finally {
+      saving = false;
+      updateButtons();
+    }
+  });
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!saveBtn.disabled) saveBtn.click();
+  });
+
+  revertBtn.addEventListener('click', async () => {
+    await load();
+    setMessage('Reverted to the saved settings.');
+  });
+
+  void load();
+  return {
+    root,
+    show: () => {
+      if (dirty || saving) return;
+      setMessage('');
+      void load();
+    },
+    externalChange: (view) => {
+      if (!dirty && !saving) build(view);
+    },
+  };
+}
