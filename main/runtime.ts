@@ -160,11 +160,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
         setState('error', message);
         throw err;
       }
-      log.info('[STARTUP] Configuring connection pool manager...');
-      await pool.start();
-      if (pool.enabled) log.info('[STARTUP] Claude connection pool initialized successfully');
-      log.info(`[STARTUP] ccproxy listening on ${bound.url} (upstream: ${loaded.config.upstream.base_url})`);
-      log.info(`[STARTUP] Point Claude Code at it: ANTHROPIC_BASE_URL=${bound.url}`);
+      await startPool(bound.url);
       setState('running');
       stopWatching = watchConfigFile(loaded.savePath, (text) => void reloadFromFile(text));
       return bound;
@@ -210,6 +206,15 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     },
   };
 
+  /** The pool starts once the proxy listens (a taken port must not cost upstream connections). */
+  async function startPool(url: string): Promise<void> {
+    log.info('[STARTUP] Configuring connection pool manager...');
+    await pool.start();
+    if (pool.enabled) log.info('[STARTUP] Claude connection pool initialized successfully');
+    log.info(`[STARTUP] ccproxy listening on ${url} (upstream: ${loaded.config.upstream.base_url})`);
+    log.info(`[STARTUP] Point Claude Code at it: ANTHROPIC_BASE_URL=${url}`);
+  }
+
   /** An edit of the config file from outside: applied live when valid, otherwise logged and ignored. */
   async function reloadFromFile(text: string | null): Promise<void> {
     if (text === null || text === lastWritten || shuttingDown) return;
@@ -244,6 +249,11 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     try {
       const bound = await openListener();
       log.info(`[SETTINGS] Now listening on ${bound.url}`);
+      // Recovering from a start that failed (port in use): the pool has not started yet.
+      if (!pool.started) {
+        await startPool(bound.url);
+        stopWatching = watchConfigFile(loaded.savePath, (text) => void reloadFromFile(text));
+      }
       setState('running');
       void old?.close();
       return true;

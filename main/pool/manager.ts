@@ -33,6 +33,8 @@ export class PoolManager {
   private factory: ConnectionFactory;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** False until start(): a runtime whose port was taken reconfigures before it ever starts the pool. */
+  started = false;
   private readonly clock: Clock;
   private readonly log: Logger;
 
@@ -53,6 +55,7 @@ export class PoolManager {
   }
 
   async start(): Promise<void> {
+    this.started = true;
     if (this.settings.enabled) {
       this.log.info(`[POOL_MANAGER] Claude instance pool configured (min: ${this.settings.min_size}, max: ${this.settings.max_size})`);
       await this.newPool().initialize();
@@ -136,6 +139,7 @@ export class PoolManager {
     this.upstream = upstream;
     // New connections pick up the new keep-alive time; existing ones keep theirs until they are replaced.
     if (upstreamChanged || idleChanged) this.factory = this.deps.factoryFor(upstream, pool);
+    if (!this.started) return; // start() will use the new settings
     const old = this.pool;
     if (old && !toggled && !upstreamChanged) {
       old.settings = pool;

@@ -108,6 +108,9 @@ describe('desktop app wiring', () => {
     expect(handle.runtime.status().state).toBe('running');
     expect(handle.runtime.status().endpoint).not.toContain(`:${port}`);
     expect(fake.trays[0]!.image.path).toBe(ICONS.pooling.path);
+    // The pool starts with the listener it waited for: warm connections and the usual start-up lines.
+    expect(handle.runtime.stats().stats.total_connections).toBeGreaterThan(0);
+    expect(handle.runtime.logs().map((e) => e.message)).toContain('[STARTUP] Claude connection pool initialized successfully');
   });
 
   it('shows an invalid config and quits', async () => {
