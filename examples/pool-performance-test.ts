@@ -48,7 +48,11 @@ export function report(r: RunResult): void {
 export function comparisonTable(pooled: RunResult, direct: RunResult): string {
   const faster = (1 - pooled.summary.median / direct.summary.median) * 100;
   const row = (r: RunResult) => [r.label, ms(r.summary.median), ms(r.summary.p95), ms(r.summary.mean), String(r.created), String(r.reused)];
-  return `${table([['mode', 'median', 'p95', 'mean', 'created', 'reused'], row(pooled), row(direct)])}\n\nPooled median is ${faster.toFixed(0)}% faster than unpooled.`;
+  const verdict =
+    faster >= 0
+      ? `Pooled median is ${faster.toFixed(0)}% faster than unpooled.`
+      : `Pooled median is ${(-faster).toFixed(0)}% slower than unpooled: with no network distance to the upstream (loopback) there is no handshake for a pool to save. Try npm run demo, or the real API.`;
+  return `${table([['mode', 'median', 'p95', 'mean', 'created', 'reused'], row(pooled), row(direct)])}\n\n${verdict}`;
 }
 
 async function main(): Promise<void> {

@@ -14,8 +14,9 @@ interface Card {
 }
 
 const reuseRate = (s: PoolStatsResponse) => {
-  const { connections_reused: reused, connections_created: created } = s.stats;
-  return reused + created === 0 ? 'no requests yet' : `${Math.round((100 * reused) / (reused + created))}% of acquires`;
+  // Every pooled acquire is timed, so the wait window's count is the number of acquires (warm-ups are not).
+  const acquires = s.acquire_wait_ms.count;
+  return acquires === 0 ? 'no pooled requests yet' : `${Math.round((100 * s.stats.connections_reused) / acquires)}% of acquires`;
 };
 
 const GROUPS: Array<{ title: string; cards: Card[] }> = [
