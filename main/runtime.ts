@@ -1,15 +1,13 @@
 // The runtime: config + pool + proxy server + log bus. The only thing the shells (CLI, Electron) touch.
 import type { FastifyInstance } from 'fastify';
 import type { LogEntry, PoolStatsResponse, RuntimeStatus, SaveResult, SettingsPatch } from './common/contract.js';
-import type { LoadedConfig } from './config/load.js';
+import { ConfigError, validateLayers, type LoadedConfig } from './config/load.js';
 import type { Config, PoolSettings, UpstreamSettings } from './config/schema.js';
 import { writeTomlAtomic } from './config/save.js';
 import { watchConfigFile } from './config/watch.js';
 import { parse as parseToml } from 'smol-toml';
-import { ConfigError, validateLayers } from './config/load.js';
 import { createLogBus, type ElectronLogLike, type LogBus } from './logging/log-bus.js';
 import { PoolManager } from './pool/manager.js';
-import { SampleWindow } from './pool/stats.js';
 import type { Clock, ConnectionFactory } from './pool/types.js';
 import { createConnectionFactory } from './pool/upstream-connection.js';
 import { buildApp, type AppDeps } from './proxy/app.js';
@@ -17,6 +15,7 @@ import { createMetrics } from './proxy/metrics.js';
 import { createServerApi, type ApiBackend, type ServerApi } from './api/server-api.js';
 import { prepareSave, problemsOf, settingsView } from './runtime-settings.js';
 import { listen, PortInUseError } from './runtime-listen.js';
+import { RequestStats } from './runtime-stats.js';
 
 export { PortInUseError };
 
@@ -59,9 +58,6 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     housekeepingMs: opts.housekeepingMs,
   });
   const statusListeners = new Set<(s: RuntimeStatus) => void>();
-  const latency = new SampleWindow();
-  const startedAt = Date.now();
-  let inFlight = 0;
   let shuttingDown = false;
   let app: FastifyInstance | null = null;
   let boundUrl = '';
@@ -81,18 +77,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     for (const l of statusListeners) l(s);
   };
 
-  const stats = (): PoolStatsResponse => ({
-    pool_enabled: pool.enabled,
-    stats: pool.counterSnapshot(),
-    waiting_requests: pool.waiting(),
-    requests_total: latency.total,
-    requests_in_flight: inFlight,
-    acquire_wait_ms: pool.acquireWaits.percentiles(),
-    request_latency_ms: latency.percentiles(),
-    settings: pool.activeSettings,
-    connections: pool.connections(),
-    uptime_s: Math.round((Date.now() - startedAt) / 1000),
-  });
+  const requests = new RequestStats(pool, metrics);
+  const stats = (): PoolStatsResponse => requests.snapshot();
 
   const appDeps: AppDeps = {
     config: () => loaded.config,
@@ -100,16 +86,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     log,
     stats,
     metrics,
-    onRequestStart: (route) => {
-      if (route.startsWith('/v1') || route.startsWith('/openai')) inFlight++;
-    },
-    onRequestDone: (route, method, status, ms) => {
-      metrics.observeRequest(route, method, status, ms / 1000);
-      if (route.startsWith('/v1') || route.startsWith('/openai')) {
-        inFlight--;
-        latency.add(ms);
-      }
-    },
+    onRequestStart: (route) => requests.started(route),
+    onRequestDone: (route, method, status, ms) => requests.finished(route, method, status, ms),
     isShuttingDown: () => shuttingDown,
     plugins: opts.plugins,
   };
@@ -196,7 +174,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
         return;
       }
       const graceMs = loaded.config.server.shutdown_grace * 1000;
-      log.info(`[SHUTDOWN] Stopping: no new requests; waiting up to ${loaded.config.server.shutdown_grace} s for ${inFlight} in-flight request(s)`);
+      log.info(`[SHUTDOWN] Stopping: no new requests; waiting up to ${loaded.config.server.shutdown_grace} s for ${requests.inFlight} in-flight request(s)`);
       const closing = app?.close();
       await pool.stop(graceMs);
       app?.server.closeAllConnections();

@@ -43,28 +43,28 @@ function release(deps: ExchangeDeps, lease: Lease, outcome: ReleaseOutcome): voi
   lease.release(outcome);
 }
 
+/** Calls the upstream on the lease; on failure releases it (healthy after an HTTP error answer, else not) and throws the mapped error. */
+async function call(deps: ExchangeDeps, lease: Lease, request: UpstreamRequest): Promise<Response> {
+  try {
+    return await callUpstream(lease.client, request);
+  } catch (err) {
+    const mapped = toProxyError(err, deps.upstreamBaseUrl, deps.upstreamTimeoutS);
+    release(deps, lease, mapped instanceof UpstreamHttpError ? 'ok' : request.signal.aborted ? 'aborted' : 'failed');
+    throw Object.assign(mapped, { stale: lease.reused && isStaleSocketError(err) && !request.signal.aborted });
+  }
+}
+
 export async function exchange(deps: ExchangeDeps, purpose: string, request: UpstreamRequest, respond: Responder): Promise<void> {
   let lease = await acquire(deps, purpose, request.signal);
   let response: Response;
   try {
-    response = await callUpstream(lease.client, request);
+    response = await call(deps, lease, request);
   } catch (err) {
-    if (!(lease.reused && isStaleSocketError(err) && !request.signal.aborted)) {
-      const mapped = toProxyError(err, deps.upstreamBaseUrl, deps.upstreamTimeoutS);
-      // An HTTP error answer leaves the connection healthy; anything else (reset, timeout, abort) does not.
-      release(deps, lease, mapped instanceof UpstreamHttpError ? 'ok' : request.signal.aborted ? 'aborted' : 'failed');
-      throw mapped;
-    }
+    if (!(err as { stale?: boolean }).stale) throw err;
+    // A pooled socket the upstream closed just as the request went out: once more, on another connection.
     deps.log.warn(`[API] Connection ${lease.id} was closed by the upstream before the request went out; retrying once on another connection`);
-    release(deps, lease, 'failed');
     lease = await acquire(deps, purpose, request.signal);
-    try {
-      response = await callUpstream(lease.client, request);
-    } catch (retryErr) {
-      const mapped = toProxyError(retryErr, deps.upstreamBaseUrl, deps.upstreamTimeoutS);
-      release(deps, lease, mapped instanceof UpstreamHttpError ? 'ok' : request.signal.aborted ? 'aborted' : 'failed');
-      throw mapped;
-    }
+    response = await call(deps, lease, request);
   }
   let outcome: ReleaseOutcome = 'failed';
   try {

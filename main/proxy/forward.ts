@@ -37,6 +37,11 @@ export interface UpstreamRequest {
   proxyHoldsCredentials: boolean;
 }
 
+/** True when [upstream] api_key or auth_token is set: clients' own credentials are then not forwarded. */
+export function proxyHoldsCredentials(upstream: { api_key?: string; auth_token?: string }): boolean {
+  return !!(upstream.api_key || upstream.auth_token);
+}
+
 export function upstreamHeaders(req: Pick<UpstreamRequest, 'headers' | 'proxyHoldsCredentials'>): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   for (const [name, value] of Object.entries(req.headers)) {

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.js';
 import { exchange } from '../exchange.js';
 import { ProxyError, sendProxyError } from '../errors.js';
-import { responseHeaders, UpstreamHttpError, type UpstreamRequest } from '../forward.js';
+import { proxyHoldsCredentials, responseHeaders, UpstreamHttpError, type UpstreamRequest } from '../forward.js';
 import { pipeResponse } from '../pipe.js';
 
 /** The word the [API] log line uses for each route ("for message request", as the seed shows). */
@@ -55,7 +55,7 @@ export function createAnthropicHandler(deps: AppDeps) {
       headers: request.headers,
       body: request.rawBody ?? undefined,
       signal,
-      proxyHoldsCredentials: !!(config.upstream.api_key || config.upstream.auth_token),
+      proxyHoldsCredentials: proxyHoldsCredentials(config.upstream),
     };
     try {
       await exchange(deps.exchange(), purposeOf(request.method, path), upstreamRequest, async (response, lease) => {

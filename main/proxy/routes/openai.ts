@@ -6,7 +6,7 @@ import { Stream } from '@anthropic-ai/sdk/streaming';
 import type { AppDeps } from '../app.js';
 import { exchange } from '../exchange.js';
 import { ProxyError } from '../errors.js';
-import { UpstreamHttpError } from '../forward.js';
+import { proxyHoldsCredentials, UpstreamHttpError } from '../forward.js';
 import { endResponse } from '../pipe.js';
 import { clientAbortSignal, createAnthropicHandler, mergeHeaders } from './anthropic.js';
 import type { ReleaseOutcome } from '../../pool/types.js';
@@ -96,7 +96,7 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: AppDeps): void 
     const path = request.url.split('?')[0]!;
     const headers = { ...request.headers, 'content-type': 'application/json' };
     const body = Buffer.from(JSON.stringify(translated.anthropic));
-    const upstreamRequest = { method: 'POST', url: '/v1/messages', headers, body, signal, proxyHoldsCredentials: !!(config.upstream.api_key || config.upstream.auth_token) };
+    const upstreamRequest = { method: 'POST', url: '/v1/messages', headers, body, signal, proxyHoldsCredentials: proxyHoldsCredentials(config.upstream) };
     deps.log.info(`[API] OpenAI ${path}: model ${translated.requestedModel} → ${translated.upstreamModel}${translated.stream ? ' (stream)' : ''}`);
     try {
       await exchange(deps.exchange(), `OpenAI ${path}`, upstreamRequest, (response, lease) =>
@@ -114,7 +114,7 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: AppDeps): void 
   const openAIModels = async (request: FastifyRequest, reply: FastifyReply) => {
     const signal = clientAbortSignal(reply);
     const config = deps.config();
-    const upstreamRequest = { method: 'GET', url: '/v1/models?limit=1000', headers: request.headers, signal, proxyHoldsCredentials: !!(config.upstream.api_key || config.upstream.auth_token) };
+    const upstreamRequest = { method: 'GET', url: '/v1/models?limit=1000', headers: request.headers, signal, proxyHoldsCredentials: proxyHoldsCredentials(config.upstream) };
     try {
       await exchange(deps.exchange(), 'OpenAI /v1/models', upstreamRequest, async (response) => {
         const list = toOpenAIModelList(await response.json(), config.model_mapping);
