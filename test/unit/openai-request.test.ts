@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { translateChatRequest, type TranslateResult } from '../../main/proxy/openai/request.js';
+import { translateChatRequest } from '../../main/proxy/openai/request.js';
+import { base, fail, mapping, ok } from '../fixtures/openai-translate.js';
 
-const mapping = { 'gpt-4o': 'claude-sonnet-4-5', 'gpt-4o-mini': 'claude-haiku-4-5' };
-
-function ok(body: Record<string, unknown>, defaults?: { maxTokens?: number }) {
-  const r = translateChatRequest({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], ...body }, mapping, defaults);
-  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
-  return r;
-}
-
-function fail(body: unknown): Extract<TranslateResult, { ok: false }> {
-  const r = translateChatRequest(body, mapping);
-  if (r.ok) throw new Error(`expected failure, got ${JSON.stringify(r.anthropic)}`);
-  expect(r.status).toBe(400);
-  expect(r.error.error.type).toBe('invalid_request_error');
-  return r;
-}
-
-const base = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] };
 
 describe('model resolution', () => {
   it('applies the mapping and keeps the requested name', () => {
