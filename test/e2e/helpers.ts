@@ -1,16 +1,15 @@
 // Shared set-up for the dashboard tests: a fake upstream, a headless runtime on a temp .ccproxy.toml, the
 // built renderer, and the system Chromium (never a downloaded one).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import log from 'electron-log/node';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PoolStatsResponse } from '../../main/common/contract.js';
-import { loadConfig } from '../../main/config/load.js';
-import { defaultPlugins } from '../../main/proxy/plugins.js';
-import { createRuntime, type Runtime } from '../../main/runtime.js';
-import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream/index.js';
+import { parse as parseToml } from 'smol-toml';
+import { mergeLayers, type Layer } from '../../main/config/layers.js';
+import type { Runtime } from '../../main/runtime.js';
+import type { FakeUpstream } from '../fixtures/fake-upstream/index.js';
+import { startHarness } from '../fixtures/proxy-harness.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM_PATH);
@@ -34,25 +33,9 @@ export interface DashboardEnv {
 }
 
 export async function startDashboardEnv(opts: { extraToml?: string; env?: NodeJS.ProcessEnv } = {}): Promise<DashboardEnv> {
-  const upstream = await startFakeUpstream();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccproxy-e2e-'));
-  const cfgPath = path.join(dir, '.ccproxy.toml');
-  fs.writeFileSync(cfgPath, `[server]\nport = 0\n[upstream]\nbase_url = "${upstream.url}"\n[pool_settings]\nmin_size = 1\nmax_size = 4\n${opts.extraToml ?? ''}`);
-  const loaded = loadConfig({ configPath: cfgPath, env: opts.env ?? {}, home: dir, cwd: dir });
-  const runtime = createRuntime({ loaded, logBase: log as never, console: false, plugins: defaultPlugins() });
-  const { url } = await runtime.start();
-  return {
-    url,
-    runtime,
-    upstream,
-    dir,
-    cfgPath,
-    async close() {
-      await runtime.stop();
-      await upstream.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const extra = opts.extraToml ? (parseToml(opts.extraToml) as Layer) : {};
+  const h = await startHarness({ config: mergeLayers({ pool_settings: { min_size: 1, max_size: 4 } }, extra), env: opts.env });
+  return { url: h.url, runtime: h.runtime, upstream: h.upstream, dir: h.dir, cfgPath: h.configPath, close: () => h.close() };
 }
 
 export async function poolStats(url: string): Promise<PoolStatsResponse> {
