@@ -187,8 +187,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   /** The pool starts once the proxy listens (a taken port must not cost upstream connections). */
   async function startPool(url: string): Promise<void> {
     log.info('[STARTUP] Configuring connection pool manager...');
-    await pool.start();
-    if (pool.enabled) log.info('[STARTUP] Claude connection pool initialized successfully');
+    const complete = await pool.start();
+    if (pool.enabled && complete) log.info('[STARTUP] Claude connection pool initialized successfully');
+    else if (pool.enabled) log.warn(`[STARTUP] Claude connection pool started without all its warm connections: ${loaded.config.upstream.base_url} is not reachable yet`);
     log.info(`[STARTUP] ccproxy listening on ${url} (upstream: ${loaded.config.upstream.base_url})`);
     log.info(`[STARTUP] Point Claude Code at it: ANTHROPIC_BASE_URL=${url}`);
   }

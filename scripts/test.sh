@@ -4,10 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 
-if [ ! -d node_modules ]; then
-  echo "test: installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+node scripts/ensure-deps.mjs
 
 # The renderer is tested in Debian's Chromium (never a downloaded browser build).
 if [ ! -x /usr/bin/chromium ]; then

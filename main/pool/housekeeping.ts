@@ -110,6 +110,7 @@ export class PoolHousekeeper {
     } else {
       this.refillBackoffMs = Math.min(60_000, Math.max(2_000, this.refillBackoffMs * 2));
       this.nextRefillAt = this.clock.now() + this.refillBackoffMs;
+      this.log.info(`[POOL] Next refill attempt in ${this.refillBackoffMs / 1000} s`);
     }
   }
 }

@@ -54,11 +54,14 @@ export class PoolManager {
     return this.settings;
   }
 
-  async start(): Promise<void> {
+  /** Starts the pool; resolves true when every connection it meant to warm up opened. */
+  async start(): Promise<boolean> {
     this.started = true;
+    let complete = true;
     if (this.settings.enabled) {
       this.log.info(`[POOL_MANAGER] Claude instance pool configured (min: ${this.settings.min_size}, max: ${this.settings.max_size})`);
-      await this.newPool().initialize();
+      const opened = await this.newPool().initialize();
+      complete = !this.settings.warmup_on_startup || opened >= this.settings.min_size;
     } else {
       this.log.info('[POOL_MANAGER] Connection pooling disabled: each request gets a fresh client and connection');
     }
@@ -67,6 +70,7 @@ export class PoolManager {
       this.timer = setInterval(() => void this.tick(), every);
       this.timer.unref();
     }
+    return complete;
   }
 
   private newPool(): ClaudeInstancePool {

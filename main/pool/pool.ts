@@ -58,12 +58,17 @@ export class ClaudeInstancePool {
     return this.waiters.length;
   }
 
-  /** Creates min_size connections in parallel and opens their sockets (when warmup_on_startup). */
+  /** Creates min_size connections in parallel and opens their sockets (when warmup_on_startup); returns how many opened. */
   async initialize(): Promise<number> {
     const { min_size, max_size, warmup_on_startup } = this.settings;
     this.deps.log.info(`[POOL] Initializing Claude instance pool (min=${min_size}, max=${max_size})`);
-    if (warmup_on_startup) await Promise.all(Array.from({ length: min_size }, () => this.addWarmConnection()));
-    this.deps.log.info(`[POOL] Claude instance pool initialized successfully with ${this.entries.size} connections`);
+    const wanted = warmup_on_startup ? min_size : 0;
+    if (wanted > 0) await Promise.all(Array.from({ length: wanted }, () => this.addWarmConnection()));
+    if (this.entries.size >= wanted) {
+      this.deps.log.info(`[POOL] Claude instance pool initialized successfully with ${this.entries.size} connections`);
+    } else {
+      this.deps.log.warn(`[POOL] Claude instance pool initialized with ${this.entries.size} of ${wanted} connections: the upstream could not be reached; retrying in the background`);
+    }
     return this.entries.size;
   }
 

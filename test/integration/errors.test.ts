@@ -98,3 +98,26 @@ describe('an unreachable upstream', () => {
     }
   });
 });
+
+describe('an upstream that is down at start', () => {
+  it('says so instead of claiming a full warm pool, and backs off before trying again', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const h = await startHarness({ upstreamUrl: `http://127.0.0.1:${port}`, runtime: { housekeepingMs: 0 } });
+    try {
+      const logs = h.logs();
+      expect(logs).toContain('[POOL] Claude instance pool initialized with 0 of 2 connections: the upstream could not be reached; retrying in the background');
+      expect(logs).not.toContain('[STARTUP] Claude connection pool initialized successfully');
+      expect(logs.some((l) => l.startsWith(`[STARTUP] Claude connection pool started without all its warm connections: http://127.0.0.1:${port}`))).toBe(true);
+      await h.runtime.pool.tick();
+      expect(h.logs()).toContain('[POOL] Next refill attempt in 2 s');
+      const attempts = h.logs().filter((l) => l.startsWith('[POOL] Refilling')).length;
+      await h.runtime.pool.tick();
+      expect(h.logs().filter((l) => l.startsWith('[POOL] Refilling')).length).toBe(attempts);
+    } finally {
+      await h.close();
+    }
+  });
+});
