@@ -125,7 +125,7 @@ export function createMappingControl(meta: FieldMeta, value: Record<string, stri
   const path = 'model_mapping';
   const body = h('tbody');
   const head = h('thead', {}, h('tr', {}, h('th', {}, 'Model name'), h('th', {}), h('th', {}, 'Claude model'), h('th', {})));
-  const none = h('p', { class: 'empty map-empty' }, 'No mappings: OpenAI model names are passed through unchanged.');
+  const none = h('p', { class: 'empty map-empty' }, 'No mappings yet: the OpenAI endpoint accepts only claude-* model names until you map others.');
   const syncEmpty = () => {
     none.hidden = body.rows.length > 0;
     head.hidden = body.rows.length === 0;
