@@ -38,6 +38,14 @@ export function isAllowedOrigin(origin: string, request: FastifyRequest, config:
   return isSameOrigin(origin, request.headers.host) || config.security.allowed_origins.includes(origin) || config.security.allowed_origins.includes('*');
 }
 
+/** A request another site's page made (not a navigation the user followed to the dashboard). */
+function isCrossSiteSubresource(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== 'cross-site' && site !== 'same-site') return false;
+  const isDashboardNavigation = request.headers['sec-fetch-mode'] === 'navigate' && (request.routeOptions.url ?? '').startsWith('/ui');
+  return !isDashboardNavigation;
+}
+
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -79,6 +87,9 @@ export function checkRequest(request: FastifyRequest, reply: FastifyReply, confi
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
   } else if (origin === 'null') {
     throw new ProxyError(403, 'permission_error', 'Requests from opaque origins (file://, sandboxed pages) are refused.');
+  } else if (!origin && isCrossSiteSubresource(request)) {
+    // No Origin on a browser GET from <img>/<script>: Fetch Metadata still tells us another site asked.
+    throw new ProxyError(403, 'permission_error', 'Cross-site browser request refused; add the page\'s origin to [security] allowed_origins to allow it.');
   }
   const required = config.security.auth_token;
   // The matched route pattern, not the raw URL: Fastify has already decoded and normalised the path.

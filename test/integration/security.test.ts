@@ -35,6 +35,13 @@ describe('Host and Origin', () => {
     }
   });
 
+  it('refuses a cross-site request that carries no Origin (an <img> or <script> on another site)', async () => {
+    const res = await fetch(`${h.url}/v1/models`, { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'x-api-key': 'k-123456' } });
+    expect(res.status).toBe(403);
+    const nav = await fetch(`${h.url}/health`, { headers: { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' } });
+    expect(nav.status).toBe(200);
+  });
+
   it('refuses a cross-origin browser request, allows a listed origin with CORS headers', async () => {
     const bad = await fetch(`${h.url}/v1/models`, { headers: { origin: 'http://evil.example', 'x-api-key': 'k-123456' } });
     expect(bad.status).toBe(403);
