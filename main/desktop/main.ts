@@ -42,7 +42,7 @@ runDesktop({
       loaded,
       logBase: log as unknown as ElectronLogLike,
       console: !app.isPackaged,
-      fileLog: true, // electron-log's file transport: main.log, rotated to main.old.log past maxSize (1 MiB)
+      fileLog: true, // electron-log's file transport: main.log, rotated to main.old.log past 5 MiB (log-bus.ts)
       plugins: defaultPlugins(),
     }),
   logDir: () => path.dirname(log.transports.file.getFile().path),
