@@ -29,7 +29,7 @@ export const poolSchema = z
     health_check_interval: num(1, 3600, 60, 'Seconds between health checks of idle connections.'),
     warmup_on_startup: bool(true, 'Open min_size connections at start so the first request is fast.'),
     max_lifetime: num(60, 86400, 1800, 'Seconds after which a connection is retired (never while in use).'),
-    leak_warning_threshold: num(0, 3600, 120, 'Warn when a connection is held longer than this many seconds (0: off).'),
+    leak_warning_threshold: num(0, 3600, 120, 'Warn when a connection is held with no data moving for this many seconds (0: off).'),
   })
   .strip()
   .refine((p) => p.min_size <= p.max_size, {

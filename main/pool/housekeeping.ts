@@ -43,11 +43,12 @@ export class PoolHousekeeper {
     }
     if (s.leak_warning_threshold > 0) {
       for (const entry of this.pool.entries.values()) {
-        const heldMs = now - entry.acquiredAt;
-        if (entry.inUse && !entry.leakWarned && heldMs >= s.leak_warning_threshold * 1000) {
+        // Held with nothing moving, not merely held: a ten-minute generation that streams is healthy.
+        const stillMs = now - entry.lastActivityAt;
+        if (entry.inUse && !entry.leakWarned && stillMs >= s.leak_warning_threshold * 1000) {
           entry.leakWarned = true;
           this.log.warn(
-            `[POOL] Possible leak: connection ${entry.id} has been in use for ${Math.round(heldMs / 1000)} s (leak_warning_threshold: ${s.leak_warning_threshold} s); a response may be stuck or a client stopped reading`,
+            `[POOL] Possible leak: connection ${entry.id} has been in use for ${Math.round((now - entry.acquiredAt) / 1000)} s with no data for ${Math.round(stillMs / 1000)} s (leak_warning_threshold: ${s.leak_warning_threshold} s); a response may be stuck or a client stopped reading`,
           );
         }
       }

@@ -120,6 +120,7 @@ export class PoolManager {
       useCount: 1,
       reused: false,
       pooled: false,
+      touch: () => {},
       release: () => {
         if (released) return;
         released = true;

@@ -13,6 +13,8 @@ export interface Entry {
   createdAt: number;
   lastUsedAt: number;
   acquiredAt: number;
+  /** Last time bytes moved for the request holding it (a long stream that flows is not a leak). */
+  lastActivityAt: number;
   useCount: number;
   inUse: boolean;
   checking: boolean;
@@ -146,7 +148,7 @@ export class ClaudeInstancePool {
   private markInUse(entry: Entry): void {
     entry.inUse = true;
     entry.leakWarned = false;
-    entry.acquiredAt = this.deps.clock.now();
+    entry.acquiredAt = entry.lastActivityAt = this.deps.clock.now();
   }
 
   private leaseFor(entry: Entry, reused: boolean): Lease {
@@ -157,6 +159,9 @@ export class ClaudeInstancePool {
       useCount: entry.useCount,
       reused,
       pooled: true,
+      touch: () => {
+        entry.lastActivityAt = this.deps.clock.now();
+      },
       release: (outcome: ReleaseOutcome = 'ok') => {
         if (released) return;
         released = true;
@@ -207,7 +212,7 @@ export class ClaudeInstancePool {
     do id = randomBytes(3).toString('hex');
     while (this.entries.has(id));
     const now = this.deps.clock.now();
-    const entry: Entry = { id, conn: this.deps.factory.create(id), createdAt: now, lastUsedAt: now, acquiredAt: 0, useCount: 0, inUse: false, checking: false, leakWarned: false };
+    const entry: Entry = { id, conn: this.deps.factory.create(id), createdAt: now, lastUsedAt: now, acquiredAt: 0, lastActivityAt: 0, useCount: 0, inUse: false, checking: false, leakWarned: false };
     entry.conn.onClosed(() => {
       // An idle socket the upstream closed must never be handed out: drop it now (refill comes from housekeeping).
       if (!entry.inUse && !entry.checking && this.entries.get(id) === entry) this.destroy(entry, 'socket closed by the upstream while idle');

@@ -40,6 +40,8 @@ export interface Lease {
   readonly reused: boolean;
   /** Whether this lease came from the pool (false: a one-off connection with pooling disabled). */
   readonly pooled: boolean;
+  /** Marks data moving for this request, so a long but live stream is not reported as a leak. */
+  touch(): void;
   release(outcome?: ReleaseOutcome): void;
 }
 

@@ -40,9 +40,11 @@ export interface PipeOptions {
   signal: AbortSignal;
   log: Logger;
   connectionId: string;
+  /** Called for each chunk forwarded (keeps the pool's leak detector quiet while data flows). */
+  onData?: () => void;
 }
 
-export async function pipeResponse({ res, response, headers, signal, log, connectionId }: PipeOptions): Promise<ReleaseOutcome> {
+export async function pipeResponse({ res, response, headers, signal, log, connectionId, onData }: PipeOptions): Promise<ReleaseOutcome> {
   const isSse = (headers['content-type'] ?? '').includes('text/event-stream');
   res.writeHead(response.status, headers);
   // Send the head now: a streaming client should see the status before the first event.
@@ -56,6 +58,7 @@ export async function pipeResponse({ res, response, headers, signal, log, connec
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      onData?.();
       if (!res.write(value) && !(await drained(res))) {
         await reader.cancel().catch(() => {});
         return 'aborted';

@@ -137,7 +137,22 @@ describe('leak warning', () => {
     await t.manager.tick();
     await t.manager.tick();
     const warnings = t.lines.filter((l) => l.startsWith('warn [POOL] Possible leak'));
-    expect(warnings).toEqual([`warn [POOL] Possible leak: connection ${lease.id} has been in use for 125 s (leak_warning_threshold: 120 s); a response may be stuck or a client stopped reading`]);
+    expect(warnings).toEqual([`warn [POOL] Possible leak: connection ${lease.id} has been in use for 125 s with no data for 125 s (leak_warning_threshold: 120 s); a response may be stuck or a client stopped reading`]);
+  });
+
+  it('stays quiet for a long response whose data keeps flowing', async () => {
+    const t = setup({ leak_warning_threshold: 120 });
+    await t.manager.start();
+    const lease = await t.manager.acquire();
+    for (let i = 0; i < 10; i++) {
+      t.advance(60);
+      lease.touch();
+      await t.manager.tick();
+    }
+    expect(t.lines.some((l) => l.includes('Possible leak'))).toBe(false);
+    t.advance(121);
+    await t.manager.tick();
+    expect(t.lines.filter((l) => l.includes('Possible leak'))[0]).toContain('in use for 721 s with no data for 121 s');
   });
 });
 

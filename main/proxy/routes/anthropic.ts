@@ -61,7 +61,7 @@ export function createAnthropicHandler(deps: AppDeps) {
       await exchange(deps.exchange(), purposeOf(request.method, path), upstreamRequest, async (response, lease) => {
         reply.hijack();
         const headers = mergeHeaders(reply.getHeaders(), { ...responseHeaders(response), 'x-ccproxy-connection': lease.id });
-        return pipeResponse({ res: reply.raw, response, headers, signal, log: deps.log, connectionId: lease.id });
+        return pipeResponse({ res: reply.raw, response, headers, signal, log: deps.log, connectionId: lease.id, onData: lease.touch });
       });
     } catch (err) {
       return sendExchangeError(reply, err, signal);

@@ -58,7 +58,7 @@ async function respondJson(reply: FastifyReply, response: Response, requestedMod
   return reply.raw.writableFinished ? 'ok' : 'aborted';
 }
 
-async function respondStream(reply: FastifyReply, response: Response, lease: { client: Anthropic }, translator: ChatStreamTranslator, signal: AbortSignal): Promise<ReleaseOutcome> {
+async function respondStream(reply: FastifyReply, response: Response, lease: { client: Anthropic; touch(): void }, translator: ChatStreamTranslator, signal: AbortSignal): Promise<ReleaseOutcome> {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, mergeHeaders(reply.getHeaders(), { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }));
@@ -71,6 +71,7 @@ async function respondStream(reply: FastifyReply, response: Response, lease: { c
     // The SDK's own SSE decoder: one parsed event at a time, `event: error` raised as an APIError.
     const events = Stream.fromSSEResponse<{ type: string }>(response, new AbortController(), lease.client);
     for await (const event of events) {
+      lease.touch();
       write(translator.push(event.type, event));
       if (translator.done || res.destroyed) break;
     }
