@@ -1,8 +1,7 @@
 // Every error a client can meet is Anthropic-shaped: upstream errors pass through, the proxy's own are clear.
-import net from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE, startHarness, type Harness } from '../fixtures/proxy-harness.js';
+import { MESSAGE, closedPort, startHarness, type Harness } from '../fixtures/proxy-harness.js';
 
 const post = (h: Harness, body: string, headers: Record<string, string> = {}) =>
   fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json', ...headers }, body });
@@ -79,11 +78,7 @@ describe("the proxy's own errors", () => {
 
 describe('an unreachable upstream', () => {
   it('gives 502 naming the upstream, and the proxy keeps serving', async () => {
-    // A port that was free a moment ago: nothing listens there.
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
+    const port = await closedPort();
     const h = await startHarness({ upstreamUrl: `http://127.0.0.1:${port}` });
     try {
       const res = await post(h, JSON.stringify(MESSAGE));
@@ -101,10 +96,7 @@ describe('an unreachable upstream', () => {
 
 describe('an upstream that is down at start', () => {
   it('says so instead of claiming a full warm pool, and backs off before trying again', async () => {
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
+    const port = await closedPort();
     const h = await startHarness({ upstreamUrl: `http://127.0.0.1:${port}`, runtime: { housekeepingMs: 0 } });
     try {
       const logs = h.logs();
