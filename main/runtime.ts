@@ -215,16 +215,14 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     logBus.setLevel(after.logging.level);
     logBus.setSecrets(secretsOf(after));
     await pool.reconfigure(after.pool_settings, after.upstream);
-    setState(state === 'error' ? 'error' : state, error);
+    setState(state, error); // same state, but pool_enabled may have changed: tell the listeners
     const s0 = before.server;
     const s1 = after.server;
-    if (s0.host === s1.host && s0.port === s1.port && s0.body_limit_mb === s1.body_limit_mb && state !== 'error') return false;
-    // A new listener first, so a bad port leaves the old one serving (unless it is the same address).
-    let old = app;
-    if (old && s0.host === s1.host && s0.port === s1.port) {
-      await old.close();
-      app = old = null;
-    }
+    if (s0.body_limit_mb !== s1.body_limit_mb) log.info('[SETTINGS] server.body_limit_mb applies from the next start');
+    // The same address keeps its listener: reopening it would wait for every open stream to end.
+    if (s0.host === s1.host && s0.port === s1.port && state !== 'error') return false;
+    // A new listener first, so a bad port leaves the old one serving.
+    const old = app;
     try {
       const bound = await openListener();
       log.info(`[SETTINGS] Now listening on ${bound.url}`);

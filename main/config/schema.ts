@@ -14,7 +14,7 @@ export const serverSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1').describe('Address to listen on. Keep 127.0.0.1 unless you need LAN access.'),
     port: int(0, 65535, 8000, 'TCP port to listen on (0 picks a free port).'),
-    body_limit_mb: int(1, 512, 32, 'Largest request body accepted, in MiB (requests with images are large).'),
+    body_limit_mb: int(1, 512, 32, 'Largest request body accepted, in MiB (requests with images are large). Applies from the next start.'),
     shutdown_grace: num(0, 600, 10, 'Seconds in-flight requests get to finish on shutdown.'),
   })
   .strip();
