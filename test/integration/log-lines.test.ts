@@ -1,7 +1,7 @@
 // The seed's log lines, word for word, with numbers that are true when written; /metrics; live settings.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MESSAGE, eventually, startHarness } from '../fixtures/proxy-harness.js';
+import { MESSAGE, closedPort, eventually, startHarness } from '../fixtures/proxy-harness.js';
 
 const ID = '[0-9a-f]{6}';
 
@@ -124,6 +124,24 @@ describe('editing the config file by hand', () => {
       fs.writeFileSync(h.configPath, '[pool_settings\n');
       await eventually(() => expect(h.logs().some((l) => l.includes('not valid TOML'))).toBe(true), 5000);
       expect((await h.client().messages.create(MESSAGE)).type).toBe('message');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('moving the proxy to another port from the settings', () => {
+  it('opens the new listener, closes the old one, and keeps the pool', async () => {
+    const h = await startHarness();
+    try {
+      const port = await closedPort();
+      const result = await h.runtime.saveSettings({ server: { port } });
+      expect(result).toMatchObject({ ok: true, restarted: true });
+      expect(h.runtime.status()).toMatchObject({ state: 'running', endpoint: `http://127.0.0.1:${port}` });
+      const moved = h.client({ baseURL: `http://127.0.0.1:${port}` });
+      expect((await moved.messages.create(MESSAGE)).type).toBe('message');
+      await eventually(async () => expect(await fetch(`${h.url}/health`).then((r) => r.status, () => 'refused')).toBe('refused'));
+      expect(h.runtime.stats().stats.connections_reused).toBeGreaterThanOrEqual(1);
     } finally {
       await h.close();
     }
