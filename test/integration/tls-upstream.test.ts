@@ -1,0 +1,30 @@
+// A TLS upstream trusted through [upstream] ca_file: warm TLS connections are reused, an untrusted one is refused.
+import { describe, expect, it } from 'vitest';
+import { MESSAGE, startHarness } from '../fixtures/proxy-harness.js';
+import { TLS_CERT_PATH } from '../fixtures/tls/paths.js';
+
+describe('TLS upstream', () => {
+  it('reuses warm TLS connections when the CA is given in ca_file', async () => {
+    const h = await startHarness({ upstream: { tls: true }, config: { upstream: { ca_file: TLS_CERT_PATH } } });
+    try {
+      expect(h.upstream.url).toMatch(/^https:/);
+      for (let i = 0; i < 5; i++) await h.client().messages.create(MESSAGE);
+      expect(await h.client().messages.stream(MESSAGE).finalText()).toContain('Hello from the fake upstream');
+      expect(h.upstream.connectionsAccepted).toBe(2);
+      expect((await h.stats()).stats.connections_reused).toBe(6);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('without the CA, the certificate is refused with a 502 that says why', async () => {
+    const h = await startHarness({ upstream: { tls: true } });
+    try {
+      const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify(MESSAGE) });
+      expect(res.status).toBe(502);
+      expect((await res.json()).error.message).toMatch(/Cannot reach the upstream https:\/\/127\.0\.0\.1:\d+: .*(self[- ]signed|certificate)/i);
+    } finally {
+      await h.close();
+    }
+  });
+});
