@@ -45,6 +45,7 @@ export const upstreamSchema = z
     timeout: num(1, 3600, 600, 'Seconds to wait for the upstream before 504.'),
     connect_timeout: num(0.5, 120, 10, 'Seconds to wait for a new upstream connection.'),
     ca_file: optionalString('Extra CA certificate (PEM) to trust for the upstream, e.g. a corporate proxy.'),
+    proxy_url: z.url({ protocol: /^http$/ }).optional().describe('HTTP proxy to reach the upstream through (CONNECT tunnel), e.g. http://proxy.corp:3128.'),
   })
   .strip();
 

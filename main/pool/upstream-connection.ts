@@ -7,6 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { Client, fetch as undiciFetch } from 'undici';
 import type { UpstreamSettings } from '../config/schema.js';
 import type { ConnectionFactory, UpstreamConnection } from './types.js';
+import { proxyConnector } from './proxy-tunnel.js';
 
 /**
  * The SDK client the proxy uses. With no credential given, 1.x would look for local credential files and
@@ -47,6 +48,7 @@ function readCa(upstream: UpstreamSettings): string[] | undefined {
 
 export function createDispatcher(upstream: UpstreamSettings, idleTimeoutS: number, ca = readCa(upstream)): Client {
   const origin = new URL(upstream.base_url).origin;
+  const tlsOptions = { timeout: upstream.connect_timeout * 1000, ...(ca ? { ca } : {}) };
   return new Client(origin, {
     pipelining: 1,
     // Let the pool, not undici's 4 s default, decide when an idle socket goes; the upstream may still close first.
@@ -54,7 +56,7 @@ export function createDispatcher(upstream: UpstreamSettings, idleTimeoutS: numbe
     keepAliveMaxTimeout: idleTimeoutS * 1000,
     headersTimeout: upstream.timeout * 1000,
     bodyTimeout: upstream.timeout * 1000,
-    connect: { timeout: upstream.connect_timeout * 1000, ...(ca ? { ca } : {}) },
+    connect: upstream.proxy_url ? proxyConnector(upstream.proxy_url, tlsOptions) : tlsOptions,
   });
 }
 
