@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE } from '../fixtures/proxy-harness.js';
+import { MESSAGE, postMessage } from '../fixtures/proxy-harness.js';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream/index.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -74,7 +74,7 @@ describe('ccproxy CLI', () => {
       const [, url] = (await waitFor(run.out, /ccproxy listening on (http:\/\/127\.0\.0\.1:\d+)/))!;
       const gate = upstream.hold();
       upstream.enqueue({ kind: 'held' });
-      const res = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify({ ...MESSAGE, stream: true }) });
+      const res = await postMessage(url, { ...MESSAGE, stream: true });
       await gate.reached;
       run.child.kill('SIGTERM');
       await waitFor(run.out, /\[SHUTDOWN\] Stopping/);

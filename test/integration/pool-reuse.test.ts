@@ -1,6 +1,6 @@
 // Real connection reuse, counted as TCP connections at the upstream, and the pool's numbers while requests run.
 import { describe, expect, it } from 'vitest';
-import { MESSAGE, eventually, startHarness } from '../fixtures/proxy-harness.js';
+import { eventually, MESSAGE, postMessage, startHarness } from '../fixtures/proxy-harness.js';
 
 describe('connection reuse', () => {
   it('20 sequential requests through the pool open no more sockets than the pool holds', async () => {
@@ -87,7 +87,7 @@ describe('the numbers while requests run', () => {
       h.upstream.enqueue({ kind: 'held' });
       const first = h.client().messages.stream(MESSAGE).finalText();
       await gate.reached;
-      const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify(MESSAGE) });
+      const res = await postMessage(h.url);
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('1');
       expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: expect.stringContaining('max_size') } });
@@ -105,7 +105,7 @@ describe('broken and stale connections', () => {
     const h = await startHarness({ config: { pool_settings: { min_size: 1, max_size: 2 } } });
     try {
       h.upstream.enqueue({ kind: 'disconnect_mid_stream' });
-      const broken = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify({ ...MESSAGE, stream: true }) });
+      const broken = await postMessage(h.url, { ...MESSAGE, stream: true });
       const brokenId = broken.headers.get('x-ccproxy-connection');
       await broken.text();
       await eventually(async () => expect((await h.stats()).stats.connections_destroyed).toBe(1));
@@ -152,7 +152,7 @@ describe('a pooled socket that dies as the request goes out', () => {
     const h = await startHarness({ config: { pool_settings: { min_size: 2, max_size: 4 } } });
     try {
       h.upstream.enqueue({ kind: 'drop' }, { kind: 'drop' });
-      const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify(MESSAGE) });
+      const res = await postMessage(h.url);
       expect(res.status).toBe(502);
       expect(h.upstream.requests.filter((r) => r.method === 'POST').length).toBe(2);
     } finally {

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE, eventually, startHarness, type Harness } from '../fixtures/proxy-harness.js';
+import { eventually, MESSAGE, postMessage, startHarness, type Harness } from '../fixtures/proxy-harness.js';
 
 /** Odd but valid SSE: CRLF line ends, a comment, split writes. A re-serialising proxy would change these bytes. */
 const RAW_SSE = [
@@ -40,7 +40,7 @@ describe('byte-exact streaming', () => {
   });
 
   it('the client receives exactly the upstream bytes', async () => {
-    const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify({ ...MESSAGE, stream: true }) });
+    const res = await postMessage(h.url, { ...MESSAGE, stream: true });
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(res.headers.get('request-id')).toBe('req_raw');
     expect(Buffer.from(await res.arrayBuffer()).toString('utf8')).toBe(RAW_SSE.join(''));
@@ -57,7 +57,7 @@ describe('streaming behaviour with the fake upstream', () => {
   it('is not buffered: the first events arrive while the upstream still holds the rest', async () => {
     const gate = h.upstream.hold();
     h.upstream.enqueue({ kind: 'held' });
-    const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify({ ...MESSAGE, stream: true }) });
+    const res = await postMessage(h.url, { ...MESSAGE, stream: true });
     const reader = res.body!.getReader();
     let seen = '';
     while (!seen.includes('content_block_delta')) {
@@ -83,7 +83,7 @@ describe('streaming behaviour with the fake upstream', () => {
 
   it('an upstream that disconnects mid-stream ends the client stream with an SSE error, not a hang', async () => {
     h.upstream.enqueue({ kind: 'disconnect_mid_stream' });
-    const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify({ ...MESSAGE, stream: true }) });
+    const res = await postMessage(h.url, { ...MESSAGE, stream: true });
     const text = await res.text();
     expect(text).toContain('event: message_start');
     expect(text).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"The upstream connection broke mid-stream/);
@@ -95,7 +95,7 @@ describe('streaming behaviour with the fake upstream', () => {
     h.upstream.enqueue({ kind: 'held' });
     const aborted = new Promise<void>((r) => h.upstream.on('abort', () => r()));
     const ac = new AbortController();
-    const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', signal: ac.signal, headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify({ ...MESSAGE, stream: true }) });
+    const res = await postMessage(h.url, { ...MESSAGE, stream: true }, { signal: ac.signal });
     await gate.reached;
     await res.body!.getReader().read();
     expect((await h.stats()).stats.in_use_connections).toBe(1);

@@ -1,6 +1,6 @@
 // A TLS upstream trusted through [upstream] ca_file: warm TLS connections are reused, an untrusted one is refused.
 import { describe, expect, it } from 'vitest';
-import { MESSAGE, startHarness } from '../fixtures/proxy-harness.js';
+import { MESSAGE, postMessage, startHarness } from '../fixtures/proxy-harness.js';
 import { TLS_CERT_PATH } from '../fixtures/tls/paths.js';
 import { startConnectProxy } from '../fixtures/connect-proxy.js';
 
@@ -21,7 +21,7 @@ describe('TLS upstream', () => {
   it('without the CA, the certificate is refused with a 502 that says why', async () => {
     const h = await startHarness({ upstream: { tls: true } });
     try {
-      const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify(MESSAGE) });
+      const res = await postMessage(h.url);
       expect(res.status).toBe(502);
       expect((await res.json()).error.message).toMatch(/Cannot reach the upstream https:\/\/127\.0\.0\.1:\d+: .*(self[- ]signed|certificate)/i);
     } finally {
@@ -51,7 +51,7 @@ describe('through an HTTP proxy ([upstream] proxy_url)', () => {
     proxy.refuseWith = 407;
     const h = await startHarness({ upstream: { tls: true }, config: { upstream: { ca_file: TLS_CERT_PATH, proxy_url: proxy.url } } });
     try {
-      const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json' }, body: JSON.stringify(MESSAGE) });
+      const res = await postMessage(h.url);
       expect(res.status).toBe(502);
       expect((await res.json()).error.message).toContain(`the HTTP proxy ${proxy.url.slice('http://'.length)} refused the tunnel to 127.0.0.1:${h.upstream.port}: 407`);
     } finally {
