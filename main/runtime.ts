@@ -26,7 +26,7 @@ export interface RuntimeOptions {
   console?: boolean;
   fileLog?: boolean;
   /** Seams for tests: connection factory, clock, housekeeping period (0 = manual). */
-  factoryFor?: (upstream: UpstreamSettings, pool: PoolSettings) => ConnectionFactory;
+  factoryFor?: (upstream: UpstreamSettings) => ConnectionFactory;
   clock?: Clock;
   housekeepingMs?: number;
   /** Extra route modules (admin API + dashboard, OpenAI). */
@@ -52,7 +52,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const pool = new PoolManager({
     pool: loaded.config.pool_settings,
     upstream: loaded.config.upstream,
-    factoryFor: opts.factoryFor ?? ((upstream, p) => createConnectionFactory(upstream, p.idle_timeout)),
+    factoryFor: opts.factoryFor ?? createConnectionFactory,
     log,
     clock: opts.clock,
     housekeepingMs: opts.housekeepingMs,
@@ -82,7 +82,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
 
   const appDeps: AppDeps = {
     config: () => loaded.config,
-    exchange: () => ({ pool, log, upstreamBaseUrl: loaded.config.upstream.base_url, upstreamTimeoutS: loaded.config.upstream.timeout }),
+    exchange: { pool, log },
     log,
     stats,
     metrics,
@@ -218,7 +218,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     setState(state, error); // same state, but pool_enabled may have changed: tell the listeners
     const s0 = before.server;
     const s1 = after.server;
-    if (s0.body_limit_mb !== s1.body_limit_mb) log.info('[SETTINGS] server.body_limit_mb applies from the next start');
+    for (const key of ['body_limit_mb', 'headers_timeout', 'request_timeout'] as const) {
+      if (s0[key] !== s1[key]) log.info(`[SETTINGS] server.${key} applies from the next start`);
+    }
     // The same address keeps its listener: reopening it would wait for every open stream to end.
     if (s0.host === s1.host && s0.port === s1.port && state !== 'error') return false;
     // A new listener first, so a bad port leaves the old one serving.

@@ -132,6 +132,7 @@ export function validateLayers(
       const max = getPath(merged, 'pool_settings.max_size') ?? FIELDS['pool_settings.max_size']!.default;
       return { path: p, message: `Invalid setting in ${where}: pool_settings.min_size = ${shown} is greater than pool_settings.max_size = ${JSON.stringify(max)}; min_size must be at most max_size.` };
     }
+    if (issue.code === 'custom') return { path: p, message: `Invalid setting in ${where}: ${p} = ${shown}: ${issue.message}.` };
     const extra = field === 'model_mapping' ? ` (${issue.message})` : '';
     return { path: field, message: `Invalid setting in ${where}: ${issue.path.join('.')} = ${shown}; allowed: ${allowedText(field)}${extra}.` };
   });

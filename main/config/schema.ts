@@ -16,8 +16,14 @@ export const serverSchema = z
     port: int(0, 65535, 8000, 'TCP port to listen on (0 picks a free port).'),
     body_limit_mb: int(1, 512, 32, 'Largest request body accepted, in MiB (requests with images are large). Applies from the next start.'),
     shutdown_grace: num(0, 600, 10, 'Seconds in-flight requests get to finish on shutdown.'),
+    headers_timeout: num(1, 300, 10, 'Seconds a client gets to send a request\'s headers; a slower one is cut (408). Applies from the next start.'),
+    request_timeout: num(1, 3600, 30, 'Seconds a client gets to send a whole request, body included; a slower one is cut (408). Applies from the next start.'),
   })
-  .strip();
+  .strip()
+  .refine((s) => s.headers_timeout <= s.request_timeout, {
+    message: 'headers_timeout must not be greater than request_timeout',
+    path: ['headers_timeout'],
+  });
 
 export const poolSchema = z
   .object({
@@ -44,6 +50,7 @@ export const upstreamSchema = z
     auth_token: optionalString('Bearer token sent upstream instead of the client\'s own credentials.').meta({ secret: true }),
     timeout: num(1, 3600, 600, 'Seconds to wait for the upstream before 504.'),
     connect_timeout: num(0.5, 120, 10, 'Seconds to wait for a new upstream connection.'),
+    keepalive_timeout: num(0.1, 3600, 120, 'Seconds an idle upstream socket is kept open. Keep it well below the upstream\'s own idle limit (the Anthropic API closes idle sockets at 400 s); a shorter Keep-Alive hint from the upstream wins.'),
     ca_file: optionalString('Extra CA certificate (PEM) to trust for the upstream, e.g. a corporate proxy.'),
     proxy_url: z.url({ protocol: /^http$/ }).optional().describe('HTTP proxy to reach the upstream through (CONNECT tunnel), e.g. http://proxy.corp:3128.'),
   })

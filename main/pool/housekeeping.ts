@@ -1,5 +1,6 @@
 // Background care of the pool, run on a tick (every second in production, by hand in tests with a fake clock):
 // idle cleanup above min_size, retirement at max_lifetime, leak warnings, health checks and refill to min_size.
+// It decides; the pool carries out, through its methods.
 import type { Logger } from '../logging/log-bus.js';
 import type { Clock } from './types.js';
 import type { PoolCountersState } from './stats.js';
@@ -24,33 +25,30 @@ export class PoolHousekeeper {
 
   /** One housekeeping pass. Resolves when the work it started (health checks, refill) is done. */
   async tick(): Promise<void> {
-    if (this.pool.closing) return;
+    if (this.pool.isClosing) return;
     const now = this.clock.now();
     const s = this.pool.settings;
     // Least recently used first, so the connections that age out are the ones nobody picks.
-    for (const entry of [...this.pool.idle]) {
+    for (const entry of this.pool.idleList()) {
       const idleMs = now - entry.lastUsedAt;
       if (now - entry.createdAt >= s.max_lifetime * 1000) {
-        this.pool.destroy(entry, `reached max_lifetime (${s.max_lifetime} s)`);
-      } else if (idleMs >= s.idle_timeout * 1000 && this.pool.entries.size > s.min_size) {
+        this.pool.destroyIdle(entry.id, `reached max_lifetime (${s.max_lifetime} s)`);
+      } else if (idleMs >= s.idle_timeout * 1000 && this.pool.size > s.min_size) {
         this.log.info(`[POOL] Closing idle connection ${entry.id} (idle ${Math.round(idleMs / 1000)} s > idle_timeout ${s.idle_timeout} s)`);
-        this.pool.destroy(entry, 'idle timeout');
+        this.pool.destroyIdle(entry.id, 'idle timeout');
       }
     }
     // Above max_size after a live resize: close idle extras now; busy ones close when released.
-    while (this.pool.entries.size > s.max_size && this.pool.idle.length > 0) {
-      this.pool.destroy(this.pool.idle[0]!, `pool shrunk to max_size ${s.max_size}`);
+    for (const entry of this.pool.idleList()) {
+      if (this.pool.size <= s.max_size) break;
+      this.pool.destroyIdle(entry.id, `pool shrunk to max_size ${s.max_size}`);
     }
     if (s.leak_warning_threshold > 0) {
-      for (const entry of this.pool.entries.values()) {
-        // Held with nothing moving, not merely held: a ten-minute generation that streams is healthy.
-        const stillMs = now - entry.lastActivityAt;
-        if (entry.inUse && !entry.leakWarned && stillMs >= s.leak_warning_threshold * 1000) {
-          entry.leakWarned = true;
-          this.log.warn(
-            `[POOL] Possible leak: connection ${entry.id} has been in use for ${Math.round((now - entry.acquiredAt) / 1000)} s with no data for ${Math.round(stillMs / 1000)} s (leak_warning_threshold: ${s.leak_warning_threshold} s); a response may be stuck or a client stopped reading`,
-          );
-        }
+      // Held with nothing moving, not merely held: a ten-minute generation that streams is healthy.
+      for (const { id, heldMs, stillMs } of this.pool.takeStalled(now, s.leak_warning_threshold * 1000)) {
+        this.log.warn(
+          `[POOL] Possible leak: connection ${id} has been in use for ${Math.round(heldMs / 1000)} s with no data for ${Math.round(stillMs / 1000)} s (leak_warning_threshold: ${s.leak_warning_threshold} s); a response may be stuck or a client stopped reading`,
+        );
       }
     }
     const work: Promise<void>[] = [];
@@ -59,7 +57,7 @@ export class PoolHousekeeper {
       this.checking = this.healthCheck().finally(() => (this.checking = null));
       work.push(this.checking);
     }
-    if (!this.refilling && now >= this.nextRefillAt && this.pool.entries.size < s.min_size) {
+    if (!this.refilling && now >= this.nextRefillAt && this.pool.size < s.min_size) {
       this.refilling = this.refill().finally(() => (this.refilling = null));
       work.push(this.refilling);
     }
@@ -68,41 +66,20 @@ export class PoolHousekeeper {
   }
 
   /** Probes every idle connection; one that does not answer is counted, logged and destroyed. */
-  async healthCheck(): Promise<void> {
-    const targets = [...this.pool.idle];
-    if (targets.length === 0) return;
-    for (const e of targets) {
-      e.checking = true;
-      this.pool.idle.splice(this.pool.idle.indexOf(e), 1);
-    }
-    await Promise.all(
-      targets.map(async (entry) => {
-        let healthy = false;
-        let reason = 'no answer';
-        try {
-          healthy = await entry.conn.check();
-        } catch (err) {
-          reason = (err as Error).message;
-        }
-        entry.checking = false;
-        if (this.pool.entries.get(entry.id) !== entry) return;
-        if (healthy && !entry.conn.closed && !this.pool.closing) {
-          // Back at the least-recently-used end: a check is not a use.
-          this.pool.idle.unshift(entry);
-          this.log.debug(`[POOL] Health check passed for connection ${entry.id}`);
-        } else {
-          this.counters.health_check_failures++;
-          this.log.warn(`[POOL] Health check failed for connection ${entry.id}: ${reason}; destroying it`);
-          this.pool.destroy(entry, 'health check failed');
-        }
-      }),
-    );
-    this.pool.serveWaiters();
+  healthCheck(): Promise<void> {
+    return this.pool.checkIdle((id, healthy, reason) => {
+      if (healthy) {
+        this.log.debug(`[POOL] Health check passed for connection ${id}`);
+      } else {
+        this.counters.health_check_failures++;
+        this.log.warn(`[POOL] Health check failed for connection ${id}: ${reason}; destroying it`);
+      }
+    });
   }
 
   /** Opens connections until min_size again (after idle closes by the upstream, failures or retirement). */
   async refill(): Promise<void> {
-    const missing = this.pool.settings.min_size - this.pool.entries.size;
+    const missing = this.pool.settings.min_size - this.pool.size;
     if (missing <= 0) return;
     this.log.info(`[POOL] Refilling pool to min_size ${this.pool.settings.min_size} (opening ${missing})`);
     const results = await Promise.all(Array.from({ length: missing }, () => this.pool.addWarmConnection()));
@@ -111,7 +88,7 @@ export class PoolHousekeeper {
     } else {
       this.refillBackoffMs = Math.min(60_000, Math.max(2_000, this.refillBackoffMs * 2));
       this.nextRefillAt = this.clock.now() + this.refillBackoffMs;
-      this.log.info(`[POOL] Next refill attempt in ${this.refillBackoffMs / 1000} s`);
+      this.log.warn(`[POOL] Warm-up failed for ${results.filter((ok) => !ok).length} of ${missing} connections; next refill attempt in ${this.refillBackoffMs / 1000} s`);
     }
   }
 }

@@ -6,14 +6,15 @@ import type { Logger } from '../logging/log-bus.js';
 import { ClaudeInstancePool } from './pool.js';
 import { PoolHousekeeper } from './housekeeping.js';
 import { newCounters, SampleWindow } from './stats.js';
-import { PoolClosedError, systemClock, type Clock, type ConnectionFactory, type Lease, type ReleaseOutcome } from './types.js';
+import { PoolClosedError, systemClock, type Clock, type ConnectionFactory, type Lease, type TimerHandle, type UpstreamConnection } from './types.js';
 import { randomBytes } from 'node:crypto';
+import type { Dispatcher } from 'undici';
 
 export interface PoolManagerDeps {
   pool: PoolSettings;
   upstream: UpstreamSettings;
-  /** Builds connections for the given upstream settings (the real one uses undici + the SDK). */
-  factoryFor(upstream: UpstreamSettings, pool: PoolSettings): ConnectionFactory;
+  /** Builds connections for the given upstream settings (the real one: one undici Client each). */
+  factoryFor(upstream: UpstreamSettings): ConnectionFactory;
   log: Logger;
   clock?: Clock;
   /** Housekeeping period; 0 turns the timer off (tests call tick() themselves). */
@@ -31,7 +32,7 @@ export class PoolManager {
   private settings: PoolSettings;
   private upstream: UpstreamSettings;
   private factory: ConnectionFactory;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle = null;
   private stopped = false;
   /** False until start(): a runtime whose port was taken reconfigures before it ever starts the pool. */
   started = false;
@@ -43,7 +44,7 @@ export class PoolManager {
     this.upstream = deps.upstream;
     this.clock = deps.clock ?? systemClock;
     this.log = deps.log;
-    this.factory = deps.factoryFor(deps.upstream, deps.pool);
+    this.factory = deps.factoryFor(deps.upstream);
   }
 
   get enabled(): boolean {
@@ -65,11 +66,7 @@ export class PoolManager {
     } else {
       this.log.info('[POOL_MANAGER] Connection pooling disabled: each request gets a fresh client and connection');
     }
-    const every = this.deps.housekeepingMs ?? 1000;
-    if (every > 0) {
-      this.timer = setInterval(() => void this.tick(), every);
-      this.timer.unref();
-    }
+    this.scheduleTick();
     return complete;
   }
 
@@ -86,6 +83,12 @@ export class PoolManager {
     return this.pool;
   }
 
+  private scheduleTick(): void {
+    const every = this.deps.housekeepingMs ?? 1000;
+    if (every <= 0 || this.stopped) return;
+    this.timer = this.clock.setTimeout(() => void this.tick().finally(() => this.scheduleTick()), every);
+  }
+
   /** One housekeeping pass over the active pool. */
   tick(): Promise<void> {
     return this.housekeeper?.tick() ?? Promise.resolve();
@@ -97,39 +100,21 @@ export class PoolManager {
     this.log.info('[POOL_MANAGER] Acquiring client from pool');
     const lease = await this.pool.acquire(signal);
     this.log.info(`[POOL_MANAGER] Acquired pooled connection ${lease.id} (use_count: ${lease.useCount})`);
-    return {
-      ...lease,
-      release: (outcome?: ReleaseOutcome) => {
-        this.log.info(`[POOL_MANAGER] Releasing connection ${lease.id} back to pool`);
-        lease.release(outcome);
-      },
-    };
+    return lease;
   }
 
   /** Pooling off: a fresh client and socket for this request, closed when it ends, so comparisons are honest. */
   private acquireOneOff(): Lease {
     const id = randomBytes(3).toString('hex');
     const conn = this.factory.create(id);
-    this.counters.connections_created++;
+    conn.onOpened(() => this.counters.connections_created++);
+    conn.onClosed(() => this.counters.connections_destroyed++);
     this.oneOffInFlight++;
     this.log.info(`[POOL_MANAGER] Pooling disabled: created one-off connection ${id} (closed after this request)`);
-    let released = false;
-    return {
-      id,
-      client: conn.client,
-      useCount: 1,
-      reused: false,
-      pooled: false,
-      touch: () => {},
-      release: () => {
-        if (released) return;
-        released = true;
-        this.oneOffInFlight--;
-        this.counters.connections_destroyed++;
-        this.log.info(`[POOL_MANAGER] Closed one-off connection ${id}`);
-        conn.close().catch(() => {});
-      },
-    };
+    return new OneOffLease(id, conn, () => {
+      this.oneOffInFlight--;
+      this.log.info(`[POOL_MANAGER] Closed one-off connection ${id}`);
+    });
   }
 
   /**
@@ -139,11 +124,9 @@ export class PoolManager {
   async reconfigure(pool: PoolSettings, upstream: UpstreamSettings): Promise<void> {
     const upstreamChanged = JSON.stringify(upstream) !== JSON.stringify(this.upstream);
     const toggled = pool.enabled !== this.settings.enabled;
-    const idleChanged = pool.idle_timeout !== this.settings.idle_timeout;
     this.settings = pool;
     this.upstream = upstream;
-    // New connections pick up the new keep-alive time; existing ones keep theirs until they are replaced.
-    if (upstreamChanged || idleChanged) this.factory = this.deps.factoryFor(upstream, pool);
+    if (upstreamChanged) this.factory = this.deps.factoryFor(upstream);
     if (!this.started) return; // start() will use the new settings
     const old = this.pool;
     if (old && !toggled && !upstreamChanged) {
@@ -174,8 +157,8 @@ export class PoolManager {
     let inUse = this.oneOffInFlight;
     for (const p of [this.pool, ...this.draining]) {
       if (!p) continue;
-      total += p.entries.size;
-      available += p.idle.length;
+      total += p.size;
+      available += p.idleCount;
       inUse += p.inUseCount;
     }
     return { ...this.counters, total_connections: total, available_connections: available, in_use_connections: inUse };
@@ -187,9 +170,9 @@ export class PoolManager {
 
   connections(): ConnectionView[] {
     if (!this.pool) return [];
-    return [...this.pool.entries.values()].map((e) => ({
+    return this.pool.list().map((e) => ({
       id: e.id,
-      state: e.inUse ? 'in_use' : 'idle',
+      state: e.state === 'in_use' ? 'in_use' : 'idle',
       use_count: e.useCount,
       created_at: new Date(e.createdAt).toISOString(),
       last_used_at: new Date(e.lastUsedAt).toISOString(),
@@ -199,8 +182,33 @@ export class PoolManager {
 
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.clock.clearTimeout(this.timer);
     await Promise.all([this.pool?.close(graceMs), ...[...this.draining].map((p) => p.close(graceMs))]);
     this.pool = null;
+  }
+}
+
+/** A connection used for one request with pooling off; closing it on release keeps comparisons honest. */
+class OneOffLease implements Lease {
+  readonly pooled = false;
+  readonly reused = false;
+  readonly useCount = 1;
+  private released = false;
+
+  constructor(
+    readonly id: string,
+    private readonly conn: UpstreamConnection,
+    private readonly onRelease: () => void,
+  ) {}
+
+  get dispatcher(): Dispatcher {
+    return this.conn.dispatcher;
+  }
+  touch(): void {}
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease();
+    this.conn.close().catch(() => {});
   }
 }

@@ -1,23 +1,24 @@
 // The Claude instance pool: warm upstream connections handed out most-recently-used first, created on demand
-// up to max_size, and a fair FIFO queue with a timeout beyond that. Log lines keep the seed's wording, and every
-// number in them is read at the moment of logging.
+// up to max_size, and a fair FIFO queue with a timeout beyond that. Its state is its own: the housekeeper and
+// the manager call methods. Log lines keep the seed's wording, and every number in them is read when logged.
 import { randomBytes } from 'node:crypto';
+import type { Dispatcher } from 'undici';
 import type { PoolSettings } from '../config/schema.js';
 import type { Logger } from '../logging/log-bus.js';
-import { AcquireTimeoutError, PoolClosedError, type Clock, type ConnectionFactory, type Lease, type ReleaseOutcome, type UpstreamConnection } from './types.js';
+import { AcquireTimeoutError, PoolClosedError, type Clock, type ConnectionFactory, type Lease, type ReleaseOutcome, type TimerHandle, type UpstreamConnection } from './types.js';
 import type { PoolCountersState, SampleWindow } from './stats.js';
 
+/** A connection as the pool tracks it. Read-only outside this file. */
 export interface Entry {
-  id: string;
-  conn: UpstreamConnection;
-  createdAt: number;
+  readonly id: string;
+  readonly conn: UpstreamConnection;
+  readonly createdAt: number;
   lastUsedAt: number;
   acquiredAt: number;
   /** Last time bytes moved for the request holding it (a long stream that flows is not a leak). */
   lastActivityAt: number;
   useCount: number;
-  inUse: boolean;
-  checking: boolean;
+  state: 'opening' | 'idle' | 'in_use' | 'checking';
   leakWarned: boolean;
 }
 
@@ -25,7 +26,9 @@ interface Waiter {
   enqueuedAt: number;
   resolve(lease: Lease): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
+  signal?: AbortSignal;
+  onAbort?: () => void;
 }
 
 export interface PoolDeps {
@@ -37,27 +40,77 @@ export interface PoolDeps {
   acquireWaits: SampleWindow;
 }
 
+class PooledLease implements Lease {
+  readonly pooled = true;
+  private released = false;
+
+  constructor(
+    private readonly pool: ClaudeInstancePool,
+    private readonly entry: Entry,
+    readonly reused: boolean,
+    private readonly clock: Clock,
+  ) {}
+
+  get id(): string {
+    return this.entry.id;
+  }
+  get dispatcher(): Dispatcher {
+    return this.entry.conn.dispatcher;
+  }
+  get useCount(): number {
+    return this.entry.useCount;
+  }
+  touch(): void {
+    this.entry.lastActivityAt = this.clock.now();
+  }
+  release(outcome: ReleaseOutcome = 'ok'): void {
+    if (this.released) return;
+    this.released = true;
+    this.pool.release(this.entry, outcome);
+  }
+}
+
 export class ClaudeInstancePool {
-  readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry>();
   /** Idle connections; the end of the array is the most recently used. */
-  readonly idle: Entry[] = [];
+  private readonly idle: Entry[] = [];
   private readonly waiters: Waiter[] = [];
-  settings: PoolSettings;
-  closing = false;
+  private closing = false;
   private drained: (() => void) | null = null;
 
-  constructor(private readonly deps: PoolDeps) {
-    this.settings = deps.settings;
-  }
+  constructor(private readonly deps: PoolDeps) {}
 
+  get settings(): PoolSettings {
+    return this.deps.settings;
+  }
+  /** Live resize: new sizes and timeouts apply from the next acquire or housekeeping pass. */
+  set settings(next: PoolSettings) {
+    this.deps.settings = next;
+  }
+  get isClosing(): boolean {
+    return this.closing;
+  }
+  get size(): number {
+    return this.entries.size;
+  }
+  get idleCount(): number {
+    return this.idle.length;
+  }
   get inUseCount(): number {
     let n = 0;
-    for (const e of this.entries.values()) if (e.inUse) n++;
+    for (const e of this.entries.values()) if (e.state === 'in_use') n++;
     return n;
   }
-
   get waitingCount(): number {
     return this.waiters.length;
+  }
+  /** Every connection, for views and housekeeping (a copy: changing it changes nothing). */
+  list(): readonly Readonly<Entry>[] {
+    return [...this.entries.values()];
+  }
+  /** Idle connections, least recently used first (a copy). */
+  idleList(): readonly Readonly<Entry>[] {
+    return [...this.idle];
   }
 
   /** Creates min_size connections in parallel and opens their sockets (when warmup_on_startup); returns how many opened. */
@@ -65,33 +118,37 @@ export class ClaudeInstancePool {
     const { min_size, max_size, warmup_on_startup } = this.settings;
     this.deps.log.info(`[POOL] Initializing Claude instance pool (min=${min_size}, max=${max_size})`);
     const wanted = warmup_on_startup ? min_size : 0;
-    if (wanted > 0) await Promise.all(Array.from({ length: wanted }, () => this.addWarmConnection()));
-    if (this.entries.size >= wanted) {
+    const opened = wanted > 0 ? (await Promise.all(Array.from({ length: wanted }, () => this.addWarmConnection()))).filter(Boolean).length : 0;
+    if (opened >= wanted) {
       this.deps.log.info(`[POOL] Claude instance pool initialized successfully with ${this.entries.size} connections`);
     } else {
-      this.deps.log.warn(`[POOL] Claude instance pool initialized with ${this.entries.size} of ${wanted} connections: the upstream could not be reached; retrying in the background`);
+      this.deps.log.warn(`[POOL] Claude instance pool initialized with ${opened} of ${wanted} connections: the upstream could not be reached; retrying in the background`);
     }
-    return this.entries.size;
+    return opened;
   }
 
-  /** Creates an idle connection and opens its socket; a failure destroys it again and reports false. */
+  /** Opens one more idle connection; logged as created only once its socket is open. False when it could not. */
   async addWarmConnection(): Promise<boolean> {
     if (this.closing || this.entries.size >= this.settings.max_size) return false;
-    const entry = this.createEntry();
-    this.deps.log.info(`[POOL] Created new pooled connection ${entry.id}`);
-    this.idle.unshift(entry);
+    const entry = this.createEntry('opening');
     try {
       await entry.conn.warm();
-      return true;
     } catch (err) {
-      this.deps.log.warn(`[POOL] Could not open connection ${entry.id} to the upstream: ${(err as Error).message}`);
-      if (!entry.inUse) this.destroy(entry, 'warm-up failed');
+      this.deps.log.warn(`[POOL] Could not open a connection to the upstream: ${(err as Error).message}`);
+      this.discard(entry);
       return false;
     }
+    if (this.entries.get(entry.id) !== entry) return false; // closed meanwhile (pool shut down)
+    this.deps.log.info(`[POOL] Created new pooled connection ${entry.id}`);
+    entry.state = 'idle';
+    this.idle.unshift(entry);
+    this.serveWaiters();
+    return true;
   }
 
   acquire(signal?: AbortSignal): Promise<Lease> {
     if (this.closing) return Promise.reject(new PoolClosedError());
+    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
     const started = this.deps.clock.now();
     // Queue behind earlier waiters so nobody barges ahead (fair FIFO).
     if (this.waiters.length === 0) {
@@ -99,41 +156,42 @@ export class ClaudeInstancePool {
       if (lease) return Promise.resolve(lease);
     }
     return new Promise<Lease>((resolve, reject) => {
-      const waiter: Waiter = {
-        enqueuedAt: started,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.removeWaiter(waiter);
-          this.deps.counters.acquire_timeouts++;
-          const waited = this.deps.clock.now() - started;
-          this.deps.log.warn(
-            `[POOL] Acquire timed out after ${(waited / 1000).toFixed(2)} s: all ${this.entries.size} connections in use (max: ${this.settings.max_size}, waiting: ${this.waiters.length})`,
-          );
-          reject(new AcquireTimeoutError(waited, this.settings.max_size));
-        }, this.settings.acquire_timeout * 1000),
-      };
-      signal?.addEventListener('abort', () => {
-        if (this.removeWaiter(waiter)) reject(signal.reason ?? new Error('aborted'));
-      });
+      const waiter: Waiter = { enqueuedAt: started, resolve, reject, timer: null, signal };
+      waiter.timer = this.deps.clock.setTimeout(() => this.timeOut(waiter), this.settings.acquire_timeout * 1000);
+      if (signal) {
+        waiter.onAbort = () => {
+          if (this.removeWaiter(waiter)) reject(signal.reason ?? new Error('aborted'));
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
       this.waiters.push(waiter);
     });
+  }
+
+  private timeOut(waiter: Waiter): void {
+    if (!this.removeWaiter(waiter)) return;
+    this.deps.counters.acquire_timeouts++;
+    const waited = this.deps.clock.now() - waiter.enqueuedAt;
+    this.deps.log.warn(
+      `[POOL] Acquire timed out after ${(waited / 1000).toFixed(2)} s: all ${this.entries.size} connections in use (max: ${this.settings.max_size}, waiting: ${this.waiters.length})`,
+    );
+    waiter.reject(new AcquireTimeoutError(waited, this.settings.max_size));
   }
 
   private tryAcquire(started: number): Lease | null {
     let entry: Entry | undefined;
     while ((entry = this.idle.pop())) {
       if (!entry.conn.closed) break;
-      this.destroy(entry, 'socket closed while idle');
+      this.destroyEntry(entry, 'socket closed while idle');
     }
-    const fromIdle = entry !== undefined;
+    const reused = entry !== undefined;
     if (entry) {
       this.deps.counters.connections_reused++;
       entry.useCount++;
       this.markInUse(entry);
       this.deps.log.info(`[POOL] Reusing existing connection ${entry.id} (use_count: ${entry.useCount}, pool_size: ${this.entries.size})`);
     } else if (this.entries.size < this.settings.max_size) {
-      entry = this.createEntry();
+      entry = this.createEntry('in_use');
       entry.useCount = 1;
       this.markInUse(entry);
       this.deps.log.info(`[POOL] Created new connection ${entry.id} (total: ${this.entries.size}/${this.settings.max_size})`);
@@ -141,44 +199,26 @@ export class ClaudeInstancePool {
       return null;
     }
     this.deps.acquireWaits.add(this.deps.clock.now() - started);
-    // A connection from the idle list holds a socket that may have gone stale (warmed or used before).
-    return this.leaseFor(entry, fromIdle);
+    return new PooledLease(this, entry, reused, this.deps.clock);
   }
 
   private markInUse(entry: Entry): void {
-    entry.inUse = true;
+    entry.state = 'in_use';
     entry.leakWarned = false;
     entry.acquiredAt = entry.lastActivityAt = this.deps.clock.now();
   }
 
-  private leaseFor(entry: Entry, reused: boolean): Lease {
-    let released = false;
-    return {
-      id: entry.id,
-      client: entry.conn.client,
-      useCount: entry.useCount,
-      reused,
-      pooled: true,
-      touch: () => {
-        entry.lastActivityAt = this.deps.clock.now();
-      },
-      release: (outcome: ReleaseOutcome = 'ok') => {
-        if (released) return;
-        released = true;
-        this.release(entry, outcome);
-      },
-    };
-  }
-
-  private release(entry: Entry, outcome: ReleaseOutcome): void {
-    entry.inUse = false;
+  /** Called by a lease. The manager's line comes first, as in the seed's sequence. */
+  release(entry: Entry, outcome: ReleaseOutcome): void {
+    this.deps.log.info(`[POOL_MANAGER] Releasing connection ${entry.id} back to pool`);
+    entry.state = 'idle';
     entry.lastUsedAt = this.deps.clock.now();
     const age = entry.lastUsedAt - entry.createdAt;
-    if (outcome !== 'ok') this.destroy(entry, outcome === 'aborted' ? 'request aborted, socket discarded' : 'request failed on this connection');
-    else if (entry.conn.closed) this.destroy(entry, 'socket closed by the upstream');
-    else if (this.closing) this.destroy(entry, 'pool shutting down');
-    else if (age >= this.settings.max_lifetime * 1000) this.destroy(entry, `reached max_lifetime (${this.settings.max_lifetime} s)`);
-    else if (this.entries.size > this.settings.max_size) this.destroy(entry, `pool shrunk to max_size ${this.settings.max_size}`);
+    if (outcome !== 'ok') this.destroyEntry(entry, outcome === 'aborted' ? 'request aborted, socket discarded' : 'request failed on this connection');
+    else if (entry.conn.closed) this.destroyEntry(entry, 'socket closed by the upstream');
+    else if (this.closing) this.destroyEntry(entry, 'pool shutting down');
+    else if (age >= this.settings.max_lifetime * 1000) this.destroyEntry(entry, `reached max_lifetime (${this.settings.max_lifetime} s)`);
+    else if (this.entries.size > this.settings.max_size) this.destroyEntry(entry, `pool shrunk to max_size ${this.settings.max_size}`);
     else {
       this.idle.push(entry);
       this.deps.log.info(`[POOL] Released connection ${entry.id} back to pool (available: ${this.idle.length}, in_use: ${this.inUseCount})`);
@@ -194,7 +234,7 @@ export class ClaudeInstancePool {
       const lease = this.tryAcquire(waiter.enqueuedAt);
       if (!lease) return;
       this.waiters.shift();
-      clearTimeout(waiter.timer);
+      this.forget(waiter);
       waiter.resolve(lease);
     }
   }
@@ -203,33 +243,92 @@ export class ClaudeInstancePool {
     const i = this.waiters.indexOf(waiter);
     if (i < 0) return false;
     this.waiters.splice(i, 1);
-    clearTimeout(waiter.timer);
+    this.forget(waiter);
     return true;
   }
 
-  private createEntry(): Entry {
+  private forget(waiter: Waiter): void {
+    this.deps.clock.clearTimeout(waiter.timer);
+    if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+  }
+
+  private createEntry(state: Entry['state']): Entry {
     let id: string;
     do id = randomBytes(3).toString('hex');
     while (this.entries.has(id));
     const now = this.deps.clock.now();
-    const entry: Entry = { id, conn: this.deps.factory.create(id), createdAt: now, lastUsedAt: now, acquiredAt: 0, lastActivityAt: 0, useCount: 0, inUse: false, checking: false, leakWarned: false };
+    const entry: Entry = { id, conn: this.deps.factory.create(id), createdAt: now, lastUsedAt: now, acquiredAt: 0, lastActivityAt: 0, useCount: 0, state, leakWarned: false };
+    // Counted per socket, so a connection that never opened is neither created nor destroyed.
+    entry.conn.onOpened(() => this.deps.counters.connections_created++);
     entry.conn.onClosed(() => {
-      // An idle socket the upstream closed must never be handed out: drop it now (refill comes from housekeeping).
-      if (!entry.inUse && !entry.checking && this.entries.get(id) === entry) this.destroy(entry, 'socket closed by the upstream while idle');
+      this.deps.counters.connections_destroyed++;
+      // An idle socket that closed must never be handed out: drop it now (refill comes from housekeeping).
+      if (entry.state === 'idle' && this.entries.get(id) === entry) this.destroyEntry(entry, 'socket closed while idle');
     });
     this.entries.set(id, entry);
-    this.deps.counters.connections_created++;
     return entry;
   }
 
-  destroy(entry: Entry, reason: string): void {
+  /** Removes a connection that never opened (failed warm-up): no "Destroyed" line, nothing was created. */
+  private discard(entry: Entry): void {
     if (this.entries.get(entry.id) !== entry) return;
+    this.entries.delete(entry.id);
+    entry.conn.destroy().catch(() => {});
+  }
+
+  /** Closes an idle connection for the housekeeper (idle timeout, lifetime, shrink). */
+  destroyIdle(id: string, reason: string): void {
+    const entry = this.entries.get(id);
+    if (entry?.state === 'idle') this.destroyEntry(entry, reason);
+  }
+
+  private destroyEntry(entry: Entry, reason: string): Promise<void> {
+    if (this.entries.get(entry.id) !== entry) return Promise.resolve();
     this.entries.delete(entry.id);
     const i = this.idle.indexOf(entry);
     if (i >= 0) this.idle.splice(i, 1);
-    this.deps.counters.connections_destroyed++;
     this.deps.log.info(`[POOL] Destroyed connection ${entry.id}: ${reason} (total: ${this.entries.size}/${this.settings.max_size})`);
-    entry.conn.destroy().catch(() => {});
+    return entry.conn.destroy().catch(() => {});
+  }
+
+  /** Marks connections whose data stopped for the leak threshold; returns them once each (the housekeeper logs). */
+  takeStalled(now: number, thresholdMs: number): Array<{ id: string; heldMs: number; stillMs: number }> {
+    const stalled: Array<{ id: string; heldMs: number; stillMs: number }> = [];
+    for (const e of this.entries.values()) {
+      const stillMs = now - e.lastActivityAt;
+      if (e.state === 'in_use' && !e.leakWarned && stillMs >= thresholdMs) {
+        e.leakWarned = true;
+        stalled.push({ id: e.id, heldMs: now - e.acquiredAt, stillMs });
+      }
+    }
+    return stalled;
+  }
+
+  /** Probes every idle connection; a healthy one goes back at the least-recently-used end (a check is not a use). */
+  async checkIdle(onResult: (id: string, healthy: boolean, reason: string) => void): Promise<void> {
+    const targets = this.idle.splice(0);
+    for (const e of targets) e.state = 'checking';
+    await Promise.all(
+      targets.map(async (entry) => {
+        let healthy = false;
+        let reason = 'no answer';
+        try {
+          healthy = await entry.conn.check();
+        } catch (err) {
+          reason = (err as Error).message;
+        }
+        if (this.entries.get(entry.id) !== entry) return;
+        healthy &&= !entry.conn.closed && !this.closing;
+        onResult(entry.id, healthy, reason);
+        if (healthy) {
+          entry.state = 'idle';
+          this.idle.unshift(entry);
+        } else {
+          this.destroyEntry(entry, 'health check failed');
+        }
+      }),
+    );
+    this.serveWaiters();
   }
 
   /** Stops taking work, fails waiters, lets in-flight requests finish for up to graceMs, then closes everything. */
@@ -237,21 +336,24 @@ export class ClaudeInstancePool {
     if (this.closing) return;
     this.closing = true;
     for (const w of this.waiters.splice(0)) {
-      clearTimeout(w.timer);
+      this.forget(w);
       w.reject(new PoolClosedError());
     }
     const inUse = this.inUseCount;
     this.deps.log.info(`[POOL] Shutting down: closing ${this.entries.size} connections (in use: ${inUse})`);
-    for (const e of [...this.idle]) this.destroy(e, 'pool shutting down');
+    const closed: Array<Promise<void>> = [];
+    for (const e of [...this.entries.values()]) if (e.state !== 'in_use') closed.push(this.destroyEntry(e, 'pool shutting down'));
     if (inUse > 0) {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: TimerHandle = null;
       await new Promise<void>((resolve) => {
         this.drained = resolve;
-        timer = setTimeout(resolve, graceMs);
+        timer = this.deps.clock.setTimeout(resolve, graceMs);
       });
-      clearTimeout(timer);
+      this.deps.clock.clearTimeout(timer);
     }
-    for (const e of [...this.entries.values()]) this.destroy(e, 'pool shut down with the request still running');
+    for (const e of [...this.entries.values()]) closed.push(this.destroyEntry(e, 'pool shut down with the request still running'));
+    // The closing line's numbers count the sockets as closed, so wait for them.
+    await Promise.all(closed);
     const c = this.deps.counters;
     this.deps.log.info(`[POOL] Pool closed (created: ${c.connections_created}, reused: ${c.connections_reused}, destroyed: ${c.connections_destroyed})`);
   }

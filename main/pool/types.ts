@@ -1,17 +1,20 @@
 // Shapes shared by the pool, its manager and the connection factory. The factory and the clock are the
 // seams tests use to drive the pool without sockets or sleeps.
-import type Anthropic from '@anthropic-ai/sdk';
+import type { Dispatcher } from 'undici';
 
-/** One upstream connection: an SDK client bound to its own single-socket dispatcher. */
+/** One upstream connection: an undici Client holding (at most) one keep-alive socket. */
 export interface UpstreamConnection {
-  readonly client: Anthropic;
+  /** Where requests on this connection are dispatched (undici's dispatcher API). */
+  readonly dispatcher: Dispatcher;
   /** Opens the socket (TCP + TLS) with a cheap request, so the first real request finds it warm. */
   warm(): Promise<void>;
   /** Whether the upstream still answers on this connection. Used by health checks. */
   check(): Promise<boolean>;
-  /** True once the socket the connection held has closed (idle close by the upstream, reset, abort). */
+  /** True once the socket the connection held has closed (idle close by either side, reset, abort). */
   readonly closed: boolean;
-  /** Called when the socket closes, so an idle connection can be dropped before anyone gets it. */
+  /** Called each time a socket opens (counted as a connection created). */
+  onOpened(listener: () => void): void;
+  /** Called each time an open socket closes (counted as destroyed; an idle one is dropped from the pool). */
   onClosed(listener: () => void): void;
   /** Closes gracefully (in-flight finishes). */
   close(): Promise<void>;
@@ -23,25 +26,39 @@ export interface ConnectionFactory {
   create(id: string): UpstreamConnection;
 }
 
+export type TimerHandle = unknown;
+
+/** Time and timers, injected so housekeeping and acquire timeouts run on a fake clock in tests. */
 export interface Clock {
   now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
 /** How a lease ended; anything but 'ok' means the connection must not be handed out again. */
 export type ReleaseOutcome = 'ok' | 'failed' | 'aborted';
 
 export interface Lease {
   readonly id: string;
-  readonly client: Anthropic;
+  readonly dispatcher: Dispatcher;
   readonly useCount: number;
-  /** True when the connection came from the idle list: its socket may have gone stale since. */
+  /** True when the connection came from the idle list (it served or warmed up before). */
   readonly reused: boolean;
   /** Whether this lease came from the pool (false: a one-off connection with pooling disabled). */
   readonly pooled: boolean;
   /** Marks data moving for this request, so a long but live stream is not reported as a leak. */
   touch(): void;
+  /** Gives the connection back (or destroys it for any outcome but 'ok'). Safe to call twice. */
   release(outcome?: ReleaseOutcome): void;
 }
 

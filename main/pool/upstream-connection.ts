@@ -1,44 +1,15 @@
-// A real pooled connection: one @anthropic-ai/sdk client on its own undici Client, which holds exactly one
-// keep-alive socket to the upstream. undici's own fetch goes with it (Node's global fetch rejects a dispatcher
-// from the npm package).
+// A real pooled connection: an undici Client, which holds exactly one keep-alive socket to the upstream.
+// Requests are dispatched on it as they are (see proxy/forward.ts); the OpenAI route hands its dispatcher
+// to an SDK instance per request.
 import fs from 'node:fs';
 import tls from 'node:tls';
-import Anthropic from '@anthropic-ai/sdk';
-import { Client, fetch as undiciFetch } from 'undici';
+import { Client } from 'undici';
 import type { UpstreamSettings } from '../config/schema.js';
 import type { ConnectionFactory, UpstreamConnection } from './types.js';
 import { proxyConnector } from './proxy-tunnel.js';
 
-/**
- * The SDK client the proxy uses. With no credential given, 1.x would look for local credential files and
- * profiles; the proxy forwards its clients' credentials instead, so that lookup is switched off.
- */
-export class UpstreamClient extends Anthropic {
-  protected override _shouldResolveDefaultCredentials(): boolean {
-    return false;
-  }
-}
-
-export interface UpstreamClientOptions {
-  upstream: UpstreamSettings;
-  dispatcher: Client;
-}
-
-export function createUpstreamClient({ upstream, dispatcher }: UpstreamClientOptions): Anthropic {
-  // The SDK accepts one credential; api_key wins when both are configured (the config loader warns).
-  const credential = upstream.api_key ? { apiKey: upstream.api_key, authToken: null } : { apiKey: null, authToken: upstream.auth_token ?? null };
-  return new UpstreamClient({
-    baseURL: upstream.base_url,
-    ...credential,
-    fetch: undiciFetch as unknown as typeof globalThis.fetch,
-    fetchOptions: { dispatcher } as unknown as NonNullable<ConstructorParameters<typeof Anthropic>[0]>["fetchOptions"],
-    // Clients (Claude Code, the SDKs) retry on their own; retrying here as well would multiply attempts.
-    // A stale pooled socket gets one transparent retry in the forwarder instead.
-    maxRetries: 0,
-    timeout: upstream.timeout * 1000,
-    logLevel: 'off',
-  });
-}
+/** TCP keep-alive probes on every upstream socket, so a path that died silently (NAT, Wi-Fi) is noticed. */
+const TCP_KEEPALIVE_DELAY_MS = 30_000;
 
 function readCa(upstream: UpstreamSettings): string[] | undefined {
   if (!upstream.ca_file) return undefined;
@@ -46,50 +17,51 @@ function readCa(upstream: UpstreamSettings): string[] | undefined {
   return [...tls.rootCertificates, fs.readFileSync(upstream.ca_file, 'utf8')];
 }
 
-export function createDispatcher(upstream: UpstreamSettings, idleTimeoutS: number, ca = readCa(upstream)): Client {
+export function createDispatcher(upstream: UpstreamSettings, ca = readCa(upstream)): Client {
   const origin = new URL(upstream.base_url).origin;
-  const tlsOptions = { timeout: upstream.connect_timeout * 1000, ...(ca ? { ca } : {}) };
+  const connectOptions = { timeout: upstream.connect_timeout * 1000, keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_DELAY_MS, ...(ca ? { ca } : {}) };
+  // Never hand out a socket the upstream may have closed: undici closes an idle socket after keepalive_timeout
+  // (set well inside the upstream's own idle limit) or sooner when the upstream's Keep-Alive: timeout hint says so.
+  const idleMs = upstream.keepalive_timeout * 1000;
   return new Client(origin, {
     pipelining: 1,
-    // Let the pool, not undici's 4 s default, decide when an idle socket goes; the upstream may still close first.
-    keepAliveTimeout: idleTimeoutS * 1000,
-    keepAliveMaxTimeout: idleTimeoutS * 1000,
+    keepAliveTimeout: idleMs,
+    keepAliveMaxTimeout: idleMs,
     headersTimeout: upstream.timeout * 1000,
     bodyTimeout: upstream.timeout * 1000,
-    connect: upstream.proxy_url ? proxyConnector(upstream.proxy_url, tlsOptions) : tlsOptions,
+    connect: upstream.proxy_url ? proxyConnector(upstream.proxy_url, connectOptions) : connectOptions,
   });
 }
 
 class PooledUpstreamConnection implements UpstreamConnection {
-  readonly client: Anthropic;
   closed = false;
-  private connected = false;
   private shutDown = false;
-  private readonly listeners: Array<() => void> = [];
+  private readonly opened: Array<() => void> = [];
+  private readonly closedListeners: Array<() => void> = [];
   private readonly probePath: string;
+  private readonly probeTimeoutMs: number;
 
   constructor(
-    private readonly dispatcher: Client,
+    readonly dispatcher: Client,
     upstream: UpstreamSettings,
   ) {
-    this.client = createUpstreamClient({ upstream, dispatcher });
     this.probePath = new URL(upstream.base_url).pathname.replace(/\/$/, '') + '/';
+    this.probeTimeoutMs = Math.max(5_000, upstream.connect_timeout * 2000);
     dispatcher.on('connect', () => {
-      // undici reconnects by itself when a request is queued on a closed socket: the connection is alive again.
-      this.connected = true;
+      // undici opens a new socket by itself when a request is queued on a closed one: alive again.
       if (!this.shutDown) this.closed = false;
+      for (const l of this.opened) l();
     });
     dispatcher.on('disconnect', () => {
-      if (!this.connected || this.closed) return;
       this.closed = true;
-      for (const l of this.listeners) l();
+      for (const l of this.closedListeners) l();
     });
   }
 
   /** A HEAD request opens the socket (TCP, TLS) without calling the API; any HTTP answer means it is alive. */
   private async probe(): Promise<boolean> {
     // reset: false, or undici closes the socket after a HEAD (its guard against servers that send a body).
-    const res = await this.dispatcher.request({ method: 'HEAD', path: this.probePath, reset: false });
+    const res = await this.dispatcher.request({ method: 'HEAD', path: this.probePath, reset: false, headersTimeout: this.probeTimeoutMs });
     await res.body.dump();
     return true;
   }
@@ -102,8 +74,12 @@ class PooledUpstreamConnection implements UpstreamConnection {
     return this.probe();
   }
 
+  onOpened(listener: () => void): void {
+    this.opened.push(listener);
+  }
+
   onClosed(listener: () => void): void {
-    this.listeners.push(listener);
+    this.closedListeners.push(listener);
   }
 
   async close(): Promise<void> {
@@ -117,9 +93,9 @@ class PooledUpstreamConnection implements UpstreamConnection {
   }
 }
 
-export function createConnectionFactory(upstream: UpstreamSettings, idleTimeoutS: number): ConnectionFactory {
+export function createConnectionFactory(upstream: UpstreamSettings): ConnectionFactory {
   const ca = readCa(upstream);
   return {
-    create: () => new PooledUpstreamConnection(createDispatcher(upstream, idleTimeoutS, ca), upstream),
+    create: () => new PooledUpstreamConnection(createDispatcher(upstream, ca), upstream),
   };
 }

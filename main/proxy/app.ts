@@ -1,66 +1,39 @@
 // buildApp(deps) → a Fastify instance with every route; it never listens itself (the runtime and tests do).
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { PoolStatsResponse } from '../common/contract.js';
-import type { Config } from '../config/schema.js';
-import type { Logger } from '../logging/log-bus.js';
-import type { ServerApi } from '../api/server-api.js';
-import type { ExchangeDeps } from './exchange.js';
-import type { Metrics } from './metrics.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppDeps } from './deps.js';
 import { ProxyError, fromFastifyError, sendProxyError } from './errors.js';
 import { checkRequest } from './security.js';
 import { registerAnthropicRoutes } from './routes/anthropic.js';
 import { registerServiceRoutes } from './routes/service.js';
-import { isOpenAIPath, openAIErrorFor } from './routes/openai.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The body exactly as the client sent it; forwarded upstream without re-serialisation. */
-    rawBody: Buffer | null;
-  }
-}
+export type { AppDeps } from './deps.js';
 
-export interface AppDeps {
-  /** The live configuration (settings can change while the app runs). */
-  config(): Config;
-  exchange(): ExchangeDeps;
-  log: Logger;
-  stats(): PoolStatsResponse;
-  metrics: Metrics;
-  /** Called when a request arrives and when its response has ended (route pattern, status, milliseconds). */
-  onRequestStart(route: string): void;
-  onRequestDone(route: string, method: string, status: number, ms: number): void;
-  isShuttingDown(): boolean;
-  /** The admin API for the dashboard; absent in bare proxy tests. */
-  api?: ServerApi;
-  /** Extra routes (admin API, dashboard, OpenAI) registered by their own modules. */
-  plugins?: Array<(app: FastifyInstance, deps: AppDeps) => void>;
-}
+/** Idle client connections stay open this long: longer than the clients' own pools keep theirs (undici: 4 s, then the server's hint). */
+const CLIENT_KEEPALIVE_MS = 75_000;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const server = deps.config().server;
   const app = Fastify({
     logger: false,
-    bodyLimit: deps.config().server.body_limit_mb * 1024 * 1024,
-    // Claude Code and the SDKs hold keep-alive connections to us as well.
-    keepAliveTimeout: 75_000,
+    bodyLimit: server.body_limit_mb * 1024 * 1024,
+    keepAliveTimeout: CLIENT_KEEPALIVE_MS,
+    // Slow clients are cut (408) without holding up anyone else: headers_timeout for the head, request_timeout
+    // for the whole request; Node checks open connections every second instead of its default 30.
+    requestTimeout: server.request_timeout * 1000,
+    http: { headersTimeout: server.headers_timeout * 1000, connectionsCheckingInterval: 1000 },
     return503OnClosing: true,
   });
-  app.decorateRequest('rawBody', null);
 
-  // JSON is checked (malformed → 400) but forwarded as the original bytes.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done) => {
-    request.rawBody = body;
+  // The dashboard's API and the OpenAI routes read JSON (malformed → 400); /v1/* bodies are not parsed at all.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body: string, done) => {
     if (body.length === 0) return done(null, undefined);
     try {
-      done(null, JSON.parse(body.toString('utf8')));
+      done(null, JSON.parse(body));
     } catch (err) {
       done(new ProxyError(400, 'invalid_request_error', `Request body is not valid JSON: ${(err as Error).message}`), undefined);
     }
   });
-  // Anything else (uploads to /v1/files, …) passes through as bytes.
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done) => {
-    request.rawBody = body;
-    done(null, body);
-  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body: Buffer, done) => done(null, body));
 
   app.addHook('onRequest', async (request, reply) => {
     const started = performance.now();
@@ -84,14 +57,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.code(204).send();
   });
 
-  app.setErrorHandler((err, request, reply) => {
+  app.setErrorHandler((err, _request, reply) => {
     const proxyError = err instanceof ProxyError ? err : fromFastifyError(err as { statusCode?: number; code?: string; message: string });
     if (proxyError.status >= 500) deps.log.error(`[API] ${proxyError.message}`);
-    // OpenAI clients get OpenAI-shaped errors, even for refusals made before any route ran.
-    if (isOpenAIPath(request.url)) {
-      const { status, body, headers } = openAIErrorFor(proxyError);
-      return reply.code(status).headers(headers).send(body);
-    }
     return sendProxyError(reply, proxyError);
   });
 

@@ -1,5 +1,6 @@
 // The error catalogue: every error the proxy itself produces has the Anthropic shape, so SDKs and Claude Code
 // show its message instead of a parse failure.
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 
 export type AnthropicErrorType =
@@ -54,4 +55,19 @@ export function fromFastifyError(err: { statusCode?: number; code?: string; mess
   }
   if (status >= 400 && status < 500) return new ProxyError(status, 'invalid_request_error', err.message);
   return new ProxyError(500, 'api_error', `Internal proxy error: ${err.message}`);
+}
+
+/** Writes a ProxyError on a raw response (after reply.hijack()), with extra header lines (CORS, connection id). */
+export function writeProxyError(res: ServerResponse, err: ProxyError, extra: string[] = []): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = JSON.stringify(err.body());
+  const lines = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'x-ccproxy-error', '1'];
+  for (const [name, value] of Object.entries(err.headers)) lines.push(name, value);
+  res.writeHead(err.status, lines.concat(extra));
+  res.end(body);
+}
+
+/** The SSE event a stream ends with when the upstream breaks it mid-way (the SDKs raise it as an API error). */
+export function sseErrorFrame(type: 'api_error' | 'overloaded_error', message: string): string {
+  return `event: error\ndata: ${JSON.stringify(anthropicError(type, message))}\n\n`;
 }

@@ -1,131 +1,112 @@
-// One upstream call through the SDK's generic request method, returning the raw Response so its bytes can be
-// forwarded untouched. SDK errors are turned into the proxy's error catalogue here.
-import type { IncomingHttpHeaders } from 'node:http';
-import Anthropic from '@anthropic-ai/sdk';
-import { ProxyError } from './errors.js';
+// Forwarding one request on a leased connection with undici's dispatcher API: the client's method, path and
+// header lines go out as they came (see headers.ts), the body streams through as the client sends it, and the
+// upstream's status, header lines and bytes come back as they arrive, errors exactly like successes. Nothing
+// is parsed, decoded or re-serialised, and nothing is sent twice.
+//
+// undici's classic handler (onConnect/onHeaders/onData/onComplete/onError) is used on purpose: it is what the
+// Client calls natively (the newer controller API is wrapped around it per request) and it hands over the raw
+// header lines, which a transport wants.
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Lease, ReleaseOutcome } from '../pool/types.js';
+import { clientResponseHeaders } from './headers.js';
+import { sseErrorFrame, writeProxyError } from './errors.js';
+import { upstreamFailure, type FailureContext } from './upstream-errors.js';
 
-/** Headers never forwarded upstream: hop-by-hop, ours, and browser context the upstream must not judge us by. */
-const DROP_REQUEST = new Set([
-  'host',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'content-length',
-  'accept-encoding',
-  'x-ccproxy-token',
-  'cookie',
-  'origin',
-  'referer',
-]);
-
-/** Response headers not passed back: hop-by-hop, and encodings undici has already undone. */
-const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'set-cookie']);
-
-export interface UpstreamRequest {
-  method: string;
-  /** Path and query as the client sent them, e.g. /v1/messages?beta=true */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body?: Buffer;
-  signal: AbortSignal;
-  /** True when [upstream] api_key/auth_token is set: the client's own credentials are then not forwarded. */
-  proxyHoldsCredentials: boolean;
+export interface ForwardRequest {
+  method: Dispatcher.HttpMethod;
+  /** Path and query on the upstream, base path included: /v1/messages?beta=true */
+  path: string;
+  /** Raw header lines for the upstream (name, value, …). */
+  headers: string[];
+  /** The client's body stream, or null when there is none. */
+  body: Readable | null;
 }
 
-/** True when [upstream] api_key or auth_token is set: clients' own credentials are then not forwarded. */
-export function proxyHoldsCredentials(upstream: { api_key?: string; auth_token?: string }): boolean {
-  return !!(upstream.api_key || upstream.auth_token);
+export interface ForwardResult {
+  outcome: ReleaseOutcome;
+  /** The status the client got (0 when it went away before any answer). */
+  status: number;
+  /** What went wrong, when something did (the client has been told, unless it had gone). */
+  error?: Error;
 }
 
-export function upstreamHeaders(req: Pick<UpstreamRequest, 'headers' | 'proxyHoldsCredentials'>): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || DROP_REQUEST.has(name) || name.startsWith('sec-')) continue;
-    out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  if (req.proxyHoldsCredentials) {
-    // The SDK client carries the configured credential; a client's own must not override it.
-    delete out['x-api-key'];
-    delete out['authorization'];
-  } else {
-    // Forward exactly the client's credential; null tells the SDK to send no other auth header.
-    if (!('authorization' in out)) out['authorization'] = null;
-    if (!('x-api-key' in out)) out['x-api-key'] = null;
-  }
-  return out;
-}
+/** Lines added to every answer: the connection that served it, and any set by hooks (CORS). */
+export type ExtraHeaders = string[];
 
-export function responseHeaders(res: Response): Record<string, string> {
-  const out: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    if (!DROP_RESPONSE.has(name)) out[name] = value;
+export function forward(lease: Lease, request: ForwardRequest, res: ServerResponse, extra: ExtraHeaders, failure: Omit<FailureContext, 'mayHaveLeft'>): Promise<ForwardResult> {
+  return new Promise<ForwardResult>((resolve) => {
+    let abort: ((reason?: Error) => void) | null = null;
+    let resume: (() => void) | null = null;
+    let mayHaveLeft = false;
+    let clientGone = false;
+    let isSse = false;
+    let status = 0;
+    let settled = false;
+    const settle = (result: ForwardResult) => {
+      if (settled) return;
+      settled = true;
+      res.off('close', onClientClose);
+      res.off('drain', onDrain);
+      resolve(result);
+    };
+    const onDrain = () => resume?.();
+    const onClientClose = () => {
+      if (settled || res.writableFinished) return;
+      // The client went away: stop the upstream at once (this socket cannot be reused mid-response).
+      clientGone = true;
+      const reason = new Error('client disconnected');
+      if (abort) abort(reason);
+      else request.body?.destroy(reason);
+    };
+    res.on('close', onClientClose);
+    res.on('drain', onDrain);
+
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect(abortRequest) {
+        // From here on bytes may reach the upstream: a failure is no longer provably harmless.
+        mayHaveLeft = true;
+        abort = abortRequest;
+        if (clientGone) abortRequest(new Error('client disconnected'));
+      },
+      onHeaders(statusCode, rawHeaders, resumeReading, statusText) {
+        if (statusCode < 200) return true; // 1xx interim answers stay between the proxy and the upstream
+        resume = resumeReading;
+        status = statusCode;
+        const lines = clientResponseHeaders(rawHeaders as unknown as Buffer[]);
+        for (let i = 0; i < lines.length; i += 2) {
+          if (lines[i]!.length === 12 && lines[i]!.toLowerCase() === 'content-type') isSse = lines[i + 1]!.startsWith('text/event-stream');
+        }
+        res.writeHead(statusCode, statusText, lines.concat(extra));
+        // A streaming client should see the status before the first event; a JSON answer goes out with its body.
+        if (isSse) res.flushHeaders();
+        return true;
+      },
+      onData(chunk) {
+        lease.touch();
+        return res.write(chunk);
+      },
+      onComplete() {
+        res.end();
+        settle({ outcome: 'ok', status });
+      },
+      onError(err) {
+        if (clientGone) return settle({ outcome: 'aborted', status, error: err });
+        const answer = upstreamFailure(err, { ...failure, mayHaveLeft });
+        if (!res.headersSent) {
+          status = answer.status;
+          writeProxyError(res, answer, extra);
+        } else if (isSse) {
+          // Mid-stream: an SSE error event the SDKs understand, then the end, never a hang.
+          res.end(sseErrorFrame('api_error', `The upstream connection broke mid-stream: ${answer.message}`));
+        } else {
+          // A half-sent JSON body cannot be repaired; closing tells the client it is incomplete.
+          res.destroy();
+        }
+        settle({ outcome: 'failed', status, error: answer });
+      },
+    };
+    lease.dispatcher.dispatch({ method: request.method, path: request.path, headers: request.headers, body: request.body }, handler);
   });
-  return out;
-}
-
-/** The upstream answered with an error status; its status, headers and body go back to the client. */
-export class UpstreamHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly headers: Record<string, string>,
-    readonly body: string,
-  ) {
-    super(`upstream answered ${status}`);
-  }
-}
-
-function causeCodes(err: unknown): string[] {
-  const codes: string[] = [];
-  for (let e: unknown = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    const msg = (e as { message?: unknown }).message;
-    if (typeof msg === 'string') codes.push(msg);
-  }
-  return codes;
-}
-
-/** A socket problem before any response: the classic stale keep-alive socket. Safe to retry once on a new one. */
-export function isStaleSocketError(err: unknown): boolean {
-  if (!(err instanceof Anthropic.APIConnectionError) || err instanceof Anthropic.APIConnectionTimeoutError) return false;
-  return causeCodes(err).some((c) => /UND_ERR_SOCKET|ECONNRESET|EPIPE|other side closed/i.test(c));
-}
-
-export function toProxyError(err: unknown, baseUrl: string, timeoutS: number): ProxyError | UpstreamHttpError {
-  if (err instanceof ProxyError || err instanceof UpstreamHttpError) return err;
-  if (err instanceof Anthropic.APIError && typeof err.status === 'number') {
-    const headers: Record<string, string> = {};
-    err.headers?.forEach((value: string, name: string) => {
-      if (!DROP_RESPONSE.has(name)) headers[name] = value;
-    });
-    const body = err.error !== undefined ? JSON.stringify(err.error) : JSON.stringify({ type: 'error', error: { type: 'api_error', message: err.message } });
-    headers['content-type'] ??= 'application/json';
-    return new UpstreamHttpError(err.status, headers, body);
-  }
-  if (err instanceof Anthropic.APIConnectionTimeoutError) {
-    return new ProxyError(504, 'timeout_error', `The upstream ${baseUrl} did not answer within ${timeoutS} s ([upstream] timeout).`);
-  }
-  if (err instanceof Anthropic.APIConnectionError) {
-    const detail = causeCodes(err).filter((c) => c !== err.message).slice(-2).join(': ') || err.message;
-    return new ProxyError(502, 'api_error', `Cannot reach the upstream ${baseUrl}: ${detail}`);
-  }
-  return new ProxyError(500, 'api_error', `Internal proxy error: ${(err as Error)?.message ?? String(err)}`);
-}
-
-export async function callUpstream(client: Anthropic, req: UpstreamRequest): Promise<Response> {
-  const method = req.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-  return client
-    .request({
-      method,
-      path: req.url,
-      headers: upstreamHeaders(req),
-      ...(req.body && req.body.length > 0 ? { body: req.body } : {}),
-      signal: req.signal,
-    })
-    .asResponse();
 }

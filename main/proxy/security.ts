@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { ProxyError } from './errors.js';
-import { proxyHoldsCredentials } from './forward.js';
+import { proxyCredential } from './routes/anthropic.js';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const WILDCARD_BINDS = new Set(['0.0.0.0', '::', '[::]']);
@@ -65,7 +65,7 @@ function presentedTokens(request: FastifyRequest, config: Config, route: string)
   if (QUERY_TOKEN_ROUTES.has(route) && typeof query.token === 'string') tokens.push(query.token);
   // When the proxy holds the upstream credential, clients may send the proxy token as their "API key",
   // which is what ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN make Claude Code and the SDKs do.
-  if (proxyHoldsCredentials(config.upstream)) {
+  if (proxyCredential(config.upstream)) {
     const key = request.headers['x-api-key'];
     if (typeof key === 'string') tokens.push(key);
     const auth = request.headers.authorization;

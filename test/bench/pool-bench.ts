@@ -60,10 +60,10 @@ async function memory() {
   const upstreamSettings = upstreamSchema.parse({ base_url: upstream.url, ca_file: TLS_CERT_PATH });
   const quiet = { error() {}, warn() {}, info() {}, debug() {} };
   // One connection first, so code loading and TLS context setup are not billed to the idle connections.
-  const warmup = new PoolManager({ pool: { ...settings, min_size: 1, max_size: 1 }, upstream: upstreamSettings, factoryFor: (u, p) => createConnectionFactory(u, p.idle_timeout), log: quiet, housekeepingMs: 0 });
+  const warmup = new PoolManager({ pool: { ...settings, min_size: 1, max_size: 1 }, upstream: upstreamSettings, factoryFor: createConnectionFactory, log: quiet, housekeepingMs: 0 });
   await warmup.start();
   const before = memorySnapshot();
-  const manager = new PoolManager({ pool: settings, upstream: upstreamSettings, factoryFor: (u, p) => createConnectionFactory(u, p.idle_timeout), log: quiet, housekeepingMs: 0 });
+  const manager = new PoolManager({ pool: settings, upstream: upstreamSettings, factoryFor: createConnectionFactory, log: quiet, housekeepingMs: 0 });
   await manager.start();
   const open = manager.counterSnapshot().available_connections;
   const after = memorySnapshot();

@@ -43,9 +43,15 @@ describe('upstream errors pass through', () => {
   });
 
   it('the connection that timed out is destroyed, the next request works', async () => {
-    const stats = await h.stats();
-    expect(stats.stats.connections_destroyed).toBeGreaterThanOrEqual(1);
-    expect((await post(h, JSON.stringify(MESSAGE))).status).toBe(200);
+    h.upstream.enqueue({ kind: 'hang' });
+    const timedOut = await post(h, JSON.stringify(MESSAGE));
+    expect(timedOut.status).toBe(504);
+    const id = timedOut.headers.get('x-ccproxy-connection');
+    await timedOut.text();
+    const next = await post(h, JSON.stringify(MESSAGE));
+    expect(next.status).toBe(200);
+    expect(next.headers.get('x-ccproxy-connection')).not.toBe(id);
+    expect(h.runtime.stats().connections.map((c) => c.id)).not.toContain(id);
   });
 });
 
@@ -56,10 +62,11 @@ describe("the proxy's own errors", () => {
   });
   afterAll(() => h.close());
 
-  it('malformed JSON → 400 invalid_request_error', async () => {
+  it('malformed JSON → the upstream\'s own 400 invalid_request_error, passed on', async () => {
     const res = await post(h, '{"model": ');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('not valid JSON') } });
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('invalid JSON') } });
+    expect(h.upstream.requests.at(-1)!.body).toBe('{"model": ');
   });
 
   it('a body over the limit → 413 request_too_large', async () => {
@@ -104,7 +111,7 @@ describe('an upstream that is down at start', () => {
       expect(logs).not.toContain('[STARTUP] Claude connection pool initialized successfully');
       expect(logs.some((l) => l.startsWith(`[STARTUP] Claude connection pool started without all its warm connections: http://127.0.0.1:${port}`))).toBe(true);
       await h.runtime.pool.tick();
-      expect(h.logs()).toContain('[POOL] Next refill attempt in 2 s');
+      expect(h.logs()).toContain('[POOL] Warm-up failed for 2 of 2 connections; next refill attempt in 2 s');
       const attempts = h.logs().filter((l) => l.startsWith('[POOL] Refilling')).length;
       await h.runtime.pool.tick();
       expect(h.logs().filter((l) => l.startsWith('[POOL] Refilling')).length).toBe(attempts);

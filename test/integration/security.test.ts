@@ -24,7 +24,7 @@ describe('Host and Origin', () => {
   afterAll(() => h.close());
 
   it('refuses a Host that is not a local name (DNS rebinding)', async () => {
-    const res = await rawGet(`${h.url}/v1/models`, { host: 'attacker.example:8000', 'x-api-key': 'k-123456' });
+    const res = await rawGet(`${h.url}/v1/models`, { host: 'attacker.example:8000', 'x-api-key': 'k-123456', 'anthropic-version': '2023-06-01' });
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body)).toMatchObject({ type: 'error', error: { type: 'permission_error', message: expect.stringContaining('attacker.example') } });
   });
@@ -97,8 +97,8 @@ describe('credentials held by the proxy, and a client token', () => {
   it('replaces the client credential with the configured key', async () => {
     await h.client({ apiKey: 'local-client-token-1' }).messages.create(MESSAGE);
     const seen = h.upstream.requests.at(-1)!.headers;
-    expect(seen.authorization).toBe('Bearer sk-ant-api03-PROXYKEY-999999');
-    expect(seen['x-api-key']).toBeUndefined();
+    expect(seen['x-api-key']).toBe('sk-ant-api03-PROXYKEY-999999');
+    expect(seen.authorization).toBeUndefined();
     expect(seen['x-ccproxy-token']).toBeUndefined();
   });
 

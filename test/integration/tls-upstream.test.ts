@@ -23,7 +23,7 @@ describe('TLS upstream', () => {
     try {
       const res = await postMessage(h.url);
       expect(res.status).toBe(502);
-      expect((await res.json()).error.message).toMatch(/Cannot reach the upstream https:\/\/127\.0\.0\.1:\d+: .*(self[- ]signed|certificate)/i);
+      expect((await res.json()).error.message).toMatch(/TLS with the upstream https:\/\/127\.0\.0\.1:\d+ failed: .*(self[- ]signed|certificate).*ca_file/i);
     } finally {
       await h.close();
     }

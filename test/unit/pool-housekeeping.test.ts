@@ -1,18 +1,26 @@
 // Housekeeping driven by an injected clock and connection factory: no sockets, no sleeps.
 import { describe, expect, it } from 'vitest';
-import type Anthropic from '@anthropic-ai/sdk';
+import type { Dispatcher } from 'undici';
 import { PoolManager } from '../../main/pool/manager.js';
 import { poolSchema, upstreamSchema, type PoolSettings } from '../../main/config/schema.js';
 import type { ConnectionFactory, UpstreamConnection } from '../../main/pool/types.js';
 import type { Logger } from '../../main/logging/log-bus.js';
+import { fakeClock } from '../fixtures/fake-clock.js';
 
 class FakeConnection implements UpstreamConnection {
-  readonly client = {} as Anthropic;
+  readonly dispatcher = {} as Dispatcher;
   closed = false;
   healthy = true;
   destroyed = false;
   private listeners: Array<() => void> = [];
-  async warm() {}
+  private openedListeners: Array<() => void> = [];
+  /** Warming up opens the socket (counted as created). */
+  async warm() {
+    for (const l of this.openedListeners) l();
+  }
+  onOpened(l: () => void) {
+    this.openedListeners.push(l);
+  }
   async check() {
     if (!this.healthy) throw new Error('connection reset by peer');
     return true;
@@ -26,15 +34,18 @@ class FakeConnection implements UpstreamConnection {
     for (const l of this.listeners) l();
   }
   async close() {
-    this.destroyed = true;
+    await this.destroy();
   }
+  /** Tearing down closes the socket (counted as destroyed). */
   async destroy() {
+    if (this.destroyed) return;
     this.destroyed = true;
+    if (!this.closed) this.dropByUpstream();
   }
 }
 
 function setup(overrides: Partial<PoolSettings> = {}) {
-  let now = 1_000_000;
+  const clock = fakeClock();
   const created: FakeConnection[] = [];
   const lines: string[] = [];
   const log: Logger = {
@@ -51,12 +62,12 @@ function setup(overrides: Partial<PoolSettings> = {}) {
     },
   };
   const pool = poolSchema.parse({ min_size: 2, max_size: 5, idle_timeout: 60, max_lifetime: 600, health_check_interval: 30, leak_warning_threshold: 120, ...overrides });
-  const manager = new PoolManager({ pool, upstream: upstreamSchema.parse({}), factoryFor: () => factory, log, clock: { now: () => now }, housekeepingMs: 0 });
+  const manager = new PoolManager({ pool, upstream: upstreamSchema.parse({}), factoryFor: () => factory, log, clock, housekeepingMs: 0 });
   return {
     manager,
     created,
     lines,
-    advance: (seconds: number) => (now += seconds * 1000),
+    advance: (seconds: number) => clock.advance(seconds * 1000),
     stats: () => manager.counterSnapshot(),
   };
 }
@@ -121,7 +132,7 @@ describe('health checks', () => {
     expect(t.stats().total_connections).toBe(1);
     const lease = await t.manager.acquire();
     expect(t.created[1]!.destroyed).toBe(true);
-    expect(lease.client).toBe(t.created[0]!.client);
+    expect(lease.dispatcher).toBe(t.created[0]!.dispatcher);
   });
 });
 

@@ -1,11 +1,12 @@
-// The Anthropic surface: /v1/messages (JSON and SSE), /v1/messages/count_tokens, /v1/models and any other
-// /v1/* path, forwarded through a pooled connection with the bytes untouched.
+// The Anthropic surface: /v1/messages (JSON and SSE), /v1/messages/count_tokens, /v1/models, any other /v1/*
+// path, and HEAD / (Claude Code's check at start), all forwarded as they are on a pooled connection.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
-import { exchange } from '../exchange.js';
-import { ProxyError, sendProxyError } from '../errors.js';
-import { proxyHoldsCredentials, responseHeaders, UpstreamHttpError, type UpstreamRequest } from '../forward.js';
-import { pipeResponse } from '../pipe.js';
+import type { Dispatcher } from 'undici';
+import type { AppDeps } from '../deps.js';
+import { acquireFor, clientGoneSignal, releaseAfter } from '../exchange.js';
+import { forward } from '../forward.js';
+import { upstreamRequestHeaders, type UpstreamCredential } from '../headers.js';
+import { bodyFor, declaredLength, discardBody, tooLarge } from '../request-body.js';
 
 /** The word the [API] log line uses for each route ("for message request", as the seed shows). */
 export function purposeOf(method: string, path: string): string {
@@ -15,61 +16,67 @@ export function purposeOf(method: string, path: string): string {
   return `${method} ${path}`;
 }
 
-/** Aborted when the client goes away before its response has fully ended, so the upstream call stops at once. */
-export function clientAbortSignal(reply: FastifyReply): AbortSignal {
-  const ac = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) ac.abort(new Error('client disconnected'));
-  });
-  return ac.signal;
+/** [upstream] api_key / auth_token, when the proxy holds a credential of its own. */
+export function proxyCredential(upstream: { api_key?: string; auth_token?: string }): UpstreamCredential | null {
+  if (upstream.api_key) return { apiKey: upstream.api_key };
+  if (upstream.auth_token) return { authToken: upstream.auth_token };
+  return null;
 }
 
-export function sendExchangeError(reply: FastifyReply, err: unknown, signal: AbortSignal): FastifyReply | void {
-  if (reply.sent || reply.raw.headersSent) return;
-  if (signal.aborted) {
-    reply.hijack();
-    reply.raw.destroy();
-    return;
+/** Header lines set on the reply before it was hijacked (CORS for an allowed origin), as raw lines. */
+export function hookHeaderLines(reply: FastifyReply): string[] {
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) lines.push(name, v);
+    else lines.push(name, String(value));
   }
-  if (err instanceof UpstreamHttpError) return reply.code(err.status).headers(err.headers).send(err.body);
-  if (err instanceof ProxyError) return sendProxyError(reply, err);
-  throw err;
+  return lines;
 }
 
-/** Headers set on the reply (CORS, by hooks) plus the upstream's; needed because hijack() skips Fastify's own writing. */
-export function mergeHeaders(fromReply: Record<string, string | number | string[] | undefined>, upstream: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fromReply)) if (v !== undefined) out[k] = String(v);
-  return { ...out, ...upstream };
+/** The upstream's base path (e.g. /anthropic for a gateway), prefixed to every forwarded path. */
+function basePath(baseUrl: string): string {
+  return new URL(baseUrl).pathname.replace(/\/$/, '');
 }
 
-/** Forwards any /v1 request untouched through a pooled connection. */
-export function createAnthropicHandler(deps: AppDeps) {
+export function createPassthroughHandler(deps: AppDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const config = deps.config();
-    const signal = clientAbortSignal(reply);
-    const path = request.url.split('?')[0]!;
-    const upstreamRequest: UpstreamRequest = {
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      body: request.rawBody ?? undefined,
-      signal,
-      proxyHoldsCredentials: proxyHoldsCredentials(config.upstream),
-    };
-    try {
-      await exchange(deps.exchange(), purposeOf(request.method, path), upstreamRequest, async (response, lease) => {
-        reply.hijack();
-        const headers = mergeHeaders(reply.getHeaders(), { ...responseHeaders(response), 'x-ccproxy-connection': lease.id });
-        return pipeResponse({ res: reply.raw, response, headers, signal, log: deps.log, connectionId: lease.id, onData: lease.touch });
-      });
-    } catch (err) {
-      return sendExchangeError(reply, err, signal);
+    const req = request.raw;
+    const limit = config.server.body_limit_mb * 1024 * 1024;
+    if ((declaredLength(req) ?? 0) > limit) {
+      discardBody(req, limit);
+      throw tooLarge(limit);
     }
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const lease = await acquireFor(deps.exchange, purposeOf(req.method ?? 'GET', query < 0 ? url : url.slice(0, query)), clientGoneSignal(reply.raw));
+    reply.hijack();
+    const { upstream } = config;
+    const result = await forward(
+      lease,
+      {
+        method: req.method as Dispatcher.HttpMethod,
+        path: basePath(upstream.base_url) + url,
+        headers: upstreamRequestHeaders(req.rawHeaders, proxyCredential(upstream)),
+        body: bodyFor(req, limit),
+      },
+      reply.raw,
+      ['x-ccproxy-connection', lease.id, ...hookHeaderLines(reply)],
+      { upstream: upstream.base_url, timeoutS: upstream.timeout, connectTimeoutS: upstream.connect_timeout },
+    );
+    if (result.outcome === 'failed' && result.error) deps.log.warn(`[API] ${req.method} ${url} on connection ${lease.id}: ${result.error.message}`);
+    releaseAfter(deps.exchange, lease, result.outcome);
   };
 }
 
 export function registerAnthropicRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const handler = createAnthropicHandler(deps);
-  app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/v1/*', handler });
+  // Its own scope: bodies here are not parsed (or even read) by Fastify, they stream to the upstream.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    const handler = createPassthroughHandler(deps);
+    scope.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/v1/*', handler });
+    scope.route({ method: 'HEAD', url: '/', handler });
+  });
 }

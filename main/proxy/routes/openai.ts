@@ -1,91 +1,101 @@
-// OpenAI Chat Completions through the same pool: translate the request, call /v1/messages upstream on a pooled
-// connection, translate the answer (or each stream event as it arrives) back.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type Anthropic from '@anthropic-ai/sdk';
-import { Stream } from '@anthropic-ai/sdk/streaming';
-import type { AppDeps } from '../app.js';
-import { exchange } from '../exchange.js';
-import { ProxyError } from '../errors.js';
-import { proxyHoldsCredentials, UpstreamHttpError } from '../forward.js';
-import { endResponse } from '../pipe.js';
-import { clientAbortSignal, createAnthropicHandler, mergeHeaders } from './anthropic.js';
-import type { ReleaseOutcome } from '../../pool/types.js';
+// OpenAI Chat Completions through the same pool: translate the request, call /v1/messages with the official
+// SDK (typed params and stream events) on the leased connection's dispatcher, translate the answer (or each
+// stream event as it arrives) back. This scope owns its error shape: every refusal here is OpenAI-shaped.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Anthropic from '@anthropic-ai/sdk';
+import type { MessageCreateParamsNonStreaming, MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
+import { fetch as undiciFetch } from 'undici';
+import type { AppDeps } from '../deps.js';
+import { acquireFor, clientGoneSignal, releaseAfter } from '../exchange.js';
+import { ProxyError, fromFastifyError, sendProxyError } from '../errors.js';
+import { hookHeaderLines, createPassthroughHandler } from './anthropic.js';
+import { upstreamFailure } from '../upstream-errors.js';
+import type { Lease, ReleaseOutcome } from '../../pool/types.js';
+import type { Config } from '../../config/schema.js';
 import { ChatStreamTranslator, openAIError, toOpenAIError, toOpenAIModelList, translateChatRequest, translateMessageResponse, mapAnthropicErrorType, type AnthropicMessage, type OpenAIErrorBody } from '../openai/index.js';
 
-export const OPENAI_CHAT_PATHS = ['/v1/chat/completions', '/openai/v1/chat/completions'];
-
-export function isOpenAIPath(url: string): boolean {
-  const path = url.split('?')[0]!;
-  return OPENAI_CHAT_PATHS.includes(path) || path.startsWith('/openai/');
+/** The SDK as the proxy uses it: no credential lookup of its own (the client's or the config's is passed). */
+class UpstreamSdk extends Anthropic {
+  protected override _shouldResolveDefaultCredentials(): boolean {
+    return false;
+  }
 }
 
-/** The proxy's own errors (and the upstream's) in OpenAI's shape, with the same status. */
-export function openAIErrorFor(err: ProxyError | UpstreamHttpError): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
-  if (err instanceof UpstreamHttpError) {
-    let parsed: unknown = err.body;
-    try {
-      parsed = JSON.parse(err.body);
-    } catch {
-      // Not JSON (an HTML error page from a gateway): toOpenAIError keeps the text as the message.
+/** One SDK instance per request, on the lease's dispatcher with undici's own fetch (never Node's global one). */
+function sdkFor(lease: Lease, config: Config, request: FastifyRequest): Anthropic {
+  const { upstream } = config;
+  const own = upstream.api_key ? { apiKey: upstream.api_key, authToken: null } : upstream.auth_token ? { apiKey: null, authToken: upstream.auth_token } : null;
+  const clientAuth: Record<string, string> = {};
+  for (const name of ['x-api-key', 'authorization'] as const) {
+    const value = request.headers[name];
+    if (typeof value === 'string') clientAuth[name] = value;
+  }
+  return new UpstreamSdk({
+    baseURL: upstream.base_url,
+    ...(own ?? { apiKey: null, authToken: null, defaultHeaders: clientAuth }),
+    fetch: undiciFetch as unknown as typeof globalThis.fetch,
+    fetchOptions: { dispatcher: lease.dispatcher } as never,
+    // Clients retry on their own; the proxy never sends a request twice.
+    maxRetries: 0,
+    timeout: upstream.timeout * 1000,
+    logLevel: 'off',
+  });
+}
+
+/** Any failure on this route as OpenAI's error body, with the status it deserves. */
+export function openAIFailure(err: unknown, config: Config): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
+  if (err instanceof Anthropic.APIError && typeof err.status === 'number') {
+    const headers: Record<string, string> = {};
+    for (const name of ['retry-after', 'request-id']) {
+      const value = err.headers?.get(name);
+      if (value) headers[name] = value;
     }
-    const headers = { ...err.headers };
-    delete headers['content-type'];
-    return { status: err.status, body: toOpenAIError(err.status, parsed), headers };
+    return { status: err.status, body: toOpenAIError(err.status, err.error), headers };
   }
-  const { type, code } = mapAnthropicErrorType(err.type, err.status, err.message);
-  return { status: err.status, body: openAIError(err.message, type, code), headers: err.headers };
+  const { upstream } = config;
+  const proxyError =
+    err instanceof Anthropic.APIConnectionTimeoutError
+      ? new ProxyError(504, 'timeout_error', `The upstream ${upstream.base_url} did not answer within ${upstream.timeout} s ([upstream] timeout).`)
+      : err instanceof ProxyError
+        ? err
+        : err instanceof Anthropic.APIConnectionError
+          ? upstreamFailure(err, { upstream: upstream.base_url, timeoutS: upstream.timeout, connectTimeoutS: upstream.connect_timeout, mayHaveLeft: true })
+          : (err as { statusCode?: number }).statusCode !== undefined
+            ? fromFastifyError(err as FastifyError)
+            : new ProxyError(500, 'api_error', `Internal proxy error: ${(err as Error)?.message ?? String(err)}`);
+  const { type, code } = mapAnthropicErrorType(proxyError.type, proxyError.status, proxyError.message);
+  return { status: proxyError.status, body: openAIError(proxyError.message, type, code), headers: proxyError.headers };
 }
 
-function sendOpenAIFailure(reply: FastifyReply, err: unknown, signal: AbortSignal): FastifyReply | void {
-  if (reply.sent || reply.raw.headersSent) return;
-  if (signal.aborted) {
-    reply.hijack();
-    reply.raw.destroy();
-    return;
-  }
-  if (err instanceof UpstreamHttpError || err instanceof ProxyError) {
-    const { status, body, headers } = openAIErrorFor(err);
-    return reply.code(status).headers(headers).send(body);
-  }
-  throw err;
+function outcomeOf(err: unknown, signal: AbortSignal): ReleaseOutcome {
+  if (signal.aborted) return 'aborted';
+  // An HTTP error answer was read in full: the connection is fine.
+  return err instanceof Anthropic.APIError && typeof err.status === 'number' ? 'ok' : 'failed';
 }
 
-async function respondJson(reply: FastifyReply, response: Response, requestedModel: string): Promise<ReleaseOutcome> {
-  const message = (await response.json()) as AnthropicMessage;
-  reply.hijack();
-  reply.raw.writeHead(200, mergeHeaders(reply.getHeaders(), { 'content-type': 'application/json; charset=utf-8', 'x-ccproxy-upstream-request-id': response.headers.get('request-id') ?? '' }));
-  await endResponse(reply.raw, JSON.stringify(translateMessageResponse(message, { requestedModel })));
-  return reply.raw.writableFinished ? 'ok' : 'aborted';
-}
-
-async function respondStream(reply: FastifyReply, response: Response, lease: { client: Anthropic; touch(): void }, translator: ChatStreamTranslator, signal: AbortSignal): Promise<ReleaseOutcome> {
-  reply.hijack();
+async function streamChat(reply: FastifyReply, sdk: Anthropic, params: MessageCreateParamsStreaming, translator: ChatStreamTranslator, lease: Lease, signal: AbortSignal): Promise<ReleaseOutcome> {
+  const stream = await sdk.messages.create(params, { signal });
   const res = reply.raw;
-  res.writeHead(200, mergeHeaders(reply.getHeaders(), { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }));
+  reply.hijack();
+  res.writeHead(200, ['content-type', 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache', ...hookHeaderLines(reply)]);
   res.flushHeaders();
-  const write = (frames: string[]) => {
-    for (const f of frames) res.write(f);
-  };
   let outcome: ReleaseOutcome = 'ok';
   try {
-    // The SDK's own SSE decoder: one parsed event at a time, `event: error` raised as an APIError.
-    const events = Stream.fromSSEResponse<{ type: string }>(response, new AbortController(), lease.client);
-    for await (const event of events) {
+    for await (const event of stream) {
       lease.touch();
-      write(translator.push(event.type, event));
+      for (const f of translator.push(event.type, event)) res.write(f);
       if (translator.done || res.destroyed) break;
     }
-    write(translator.finish());
+    for (const f of translator.finish()) res.write(f);
   } catch (err) {
     if (signal.aborted || res.destroyed) return 'aborted';
     const apiError = err as { error?: { error?: { message?: string } }; message?: string };
-    const message = apiError.error?.error?.message ?? apiError.message ?? String(err);
-    write(translator.fail(`Upstream error mid-stream: ${message}`));
+    for (const f of translator.fail(`Upstream error mid-stream: ${apiError.error?.error?.message ?? apiError.message ?? String(err)}`)) res.write(f);
     // An in-stream error event leaves the connection sound; a broken socket does not.
     outcome = apiError.error ? 'ok' : 'failed';
   }
-  await endResponse(res);
-  return res.writableFinished ? outcome : 'aborted';
+  res.end();
+  return outcome;
 }
 
 export function registerOpenAIRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -93,43 +103,77 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: AppDeps): void 
     const config = deps.config();
     const translated = translateChatRequest(request.body, config.model_mapping);
     if (!translated.ok) return reply.code(translated.status).send(translated.error);
-    const signal = clientAbortSignal(reply);
     const path = request.url.split('?')[0]!;
-    const headers = { ...request.headers, 'content-type': 'application/json' };
-    const body = Buffer.from(JSON.stringify(translated.anthropic));
-    const upstreamRequest = { method: 'POST', url: '/v1/messages', headers, body, signal, proxyHoldsCredentials: proxyHoldsCredentials(config.upstream) };
     deps.log.info(`[API] OpenAI ${path}: model ${translated.requestedModel} → ${translated.upstreamModel}${translated.stream ? ' (stream)' : ''}`);
+    const signal = clientGoneSignal(reply.raw);
+    const lease = await acquireFor(deps.exchange, `OpenAI ${path}`, signal);
+    let outcome: ReleaseOutcome = 'failed';
     try {
-      await exchange(deps.exchange(), `OpenAI ${path}`, upstreamRequest, (response, lease) =>
-        translated.stream
-          ? respondStream(reply, response, lease, new ChatStreamTranslator({ requestedModel: translated.requestedModel, includeUsage: translated.includeUsage }), signal)
-          : respondJson(reply, response, translated.requestedModel),
-      );
+      const sdk = sdkFor(lease, config, request);
+      if (translated.stream) {
+        const translator = new ChatStreamTranslator({ requestedModel: translated.requestedModel, includeUsage: translated.includeUsage });
+        outcome = await streamChat(reply, sdk, translated.anthropic as unknown as MessageCreateParamsStreaming, translator, lease, signal);
+        return;
+      }
+      const { data, response } = await sdk.messages.create(translated.anthropic as unknown as MessageCreateParamsNonStreaming, { signal }).withResponse();
+      outcome = 'ok';
+      const body = translateMessageResponse(data as unknown as AnthropicMessage, { requestedModel: translated.requestedModel });
+      return reply.header('x-ccproxy-upstream-request-id', response.headers.get('request-id') ?? '').send(body);
     } catch (err) {
-      return sendOpenAIFailure(reply, err, signal);
+      outcome = outcomeOf(err, signal);
+      if (outcome === 'aborted') return reply.hijack();
+      throw err;
+    } finally {
+      releaseAfter(deps.exchange, lease, outcome);
     }
   };
-  for (const path of OPENAI_CHAT_PATHS) app.post(path, chat);
 
   /** Models in OpenAI's list shape, from the upstream's own list plus the mapped names. */
   const openAIModels = async (request: FastifyRequest, reply: FastifyReply) => {
-    const signal = clientAbortSignal(reply);
     const config = deps.config();
-    const upstreamRequest = { method: 'GET', url: '/v1/models?limit=1000', headers: request.headers, signal, proxyHoldsCredentials: proxyHoldsCredentials(config.upstream) };
+    const signal = clientGoneSignal(reply.raw);
+    const lease = await acquireFor(deps.exchange, 'OpenAI /v1/models', signal);
+    let outcome: ReleaseOutcome = 'failed';
     try {
-      await exchange(deps.exchange(), 'OpenAI /v1/models', upstreamRequest, async (response) => {
-        const list = toOpenAIModelList(await response.json(), config.model_mapping);
-        reply.hijack();
-        reply.raw.writeHead(200, mergeHeaders(reply.getHeaders(), { 'content-type': 'application/json; charset=utf-8' }));
-        await endResponse(reply.raw, JSON.stringify(list));
-        return 'ok';
-      });
+      const page = await sdkFor(lease, config, request).models.list({ limit: 1000 }, { signal });
+      outcome = 'ok';
+      return reply.send(toOpenAIModelList({ data: page.data }, config.model_mapping));
     } catch (err) {
-      return sendOpenAIFailure(reply, err, signal);
+      outcome = outcomeOf(err, signal);
+      throw err;
+    } finally {
+      releaseAfter(deps.exchange, lease, outcome);
     }
   };
-  app.get('/openai/v1/models', openAIModels);
-  // One path, two clients: Anthropic clients always send anthropic-version; OpenAI clients never do.
-  const anthropic = createAnthropicHandler(deps);
-  app.get('/v1/models', (request, reply) => (request.headers['anthropic-version'] ? anthropic(request, reply) : openAIModels(request, reply)));
+
+  const sendOpenAIFailure = (err: unknown, reply: FastifyReply) => {
+    const { status, body, headers } = openAIFailure(err, deps.config());
+    if (status >= 500) deps.log.error(`[API] ${body.error.message}`);
+    return reply.code(status).headers(headers).send(body);
+  };
+  const sendAnthropicFailure = (err: unknown, reply: FastifyReply) =>
+    sendProxyError(reply, err instanceof ProxyError ? err : fromFastifyError(err as FastifyError));
+  const scoped = (prefix: string, register: (scope: FastifyInstance) => void) =>
+    app.register(
+      async (scope) => {
+        scope.setErrorHandler((err, _request, reply) => sendOpenAIFailure(err, reply));
+        register(scope);
+      },
+      { prefix },
+    );
+  void scoped('', (scope) => {
+    scope.post('/v1/chat/completions', chat);
+    // One path, two clients: Anthropic clients always send anthropic-version; OpenAI clients never do.
+    const passthrough = createPassthroughHandler(deps);
+    scope.get('/v1/models', {
+      // Each client gets errors in its own shape.
+      errorHandler: (err, request, reply) => (request.headers['anthropic-version'] ? sendAnthropicFailure(err, reply) : sendOpenAIFailure(err, reply)),
+      handler: (request, reply) => (request.headers['anthropic-version'] ? passthrough(request, reply) : openAIModels(request, reply)),
+    });
+  });
+  void scoped('/openai', (scope) => {
+    scope.post('/v1/chat/completions', chat);
+    scope.get('/v1/models', openAIModels);
+    scope.setNotFoundHandler((request, reply) => reply.code(404).send(openAIError(`No route ${request.method} ${request.url.split('?')[0]} on this proxy.`, 'invalid_request_error', 'not_found')));
+  });
 }

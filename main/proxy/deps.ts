@@ -1,0 +1,27 @@
+// What the route modules get from the runtime. Its own module, so app.ts and the routes never import each other.
+import type { FastifyInstance } from 'fastify';
+import type { PoolStatsResponse } from '../common/contract.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../logging/log-bus.js';
+import type { ServerApi } from '../api/server-api.js';
+import type { ExchangeDeps } from './exchange.js';
+import type { Metrics } from './metrics.js';
+
+export interface AppDeps {
+  /** The live configuration (settings can change while the app runs). */
+  config(): Config;
+  exchange: ExchangeDeps;
+  log: Logger;
+  stats(): PoolStatsResponse;
+  metrics: Metrics;
+  /** Called when a request arrives and when its response has ended (route pattern, status, milliseconds). */
+  onRequestStart(route: string): void;
+  onRequestDone(route: string, method: string, status: number, ms: number): void;
+  isShuttingDown(): boolean;
+  /** The admin API for the dashboard; absent in bare proxy tests. */
+  api?: ServerApi;
+  /** Extra routes (admin API, dashboard, OpenAI) registered by their own modules. */
+  plugins?: RoutePlugin[];
+}
+
+export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => void;
