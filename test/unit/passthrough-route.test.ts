@@ -11,7 +11,14 @@ import { PoolManager } from '../../main/pool/manager.js';
 import { configSchema, type Config } from '../../main/config/schema.js';
 import type { UpstreamConnection } from '../../main/pool/types.js';
 
-type Handler = Dispatcher.DispatchHandler & Record<string, (...args: any[]) => any>;
+/** The classic handler undici's Client calls (see main/proxy/forward.ts). */
+interface Handler {
+  onConnect(abort: () => void): void;
+  onHeaders(status: number, raw: Buffer[], resume: () => void, text: string): boolean;
+  onData(chunk: Buffer): boolean;
+  onComplete(trailers: unknown[]): void;
+  onError(err: Error): void;
+}
 type Script = (handler: Handler, opts: Dispatcher.DispatchOptions) => void;
 
 const quiet = { error() {}, warn() {}, info() {}, debug() {} };
