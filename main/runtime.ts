@@ -135,6 +135,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       } catch (err) {
         const message = err instanceof PortInUseError ? err.message : `Cannot listen on ${loaded.config.server.host}:${loaded.config.server.port}: ${(err as Error).message}`;
         log.error(`[STARTUP] ${message}`);
+        logBus.flush();
         setState('error', message);
         throw err;
       }
@@ -181,6 +182,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       await closing;
       setState('stopped');
       log.info('[SHUTDOWN] ccproxy stopped');
+      logBus.flush();
     },
   };
 

@@ -1,19 +1,30 @@
-// The log bus: every log line goes through one electron-log instance; a transport of ours keeps the last
-// lines in a ring buffer for the log view and pushes each new line to subscribers (IPC, SSE).
+// The log bus: every line is redacted once, kept in a ring buffer for the log view, pushed to subscribers (IPC,
+// SSE), printed on the console (headless) and handed to electron-log for its rotating file (desktop).
+//
+// A proxied request writes seven seed lines at the default level, so the path is lean: a line whose level is
+// hidden costs a comparison (hot call sites pass a function, so nothing is formatted either), the console gets
+// one write per event-loop turn, and electron-log, whose transforms cost more than the request itself, sees a
+// line only where it writes the file.
 import { format } from 'node:util';
 import type { LogEntry, LogLevel } from '../common/contract.js';
 import { redact } from './redact.js';
 
+/** A message, or a function that makes it: called only when the level is shown. */
+export type LogMessage = string | (() => string);
+
 export interface Logger {
+  error(message: LogMessage, ...rest: unknown[]): void;
+  warn(message: LogMessage, ...rest: unknown[]): void;
+  info(message: LogMessage, ...rest: unknown[]): void;
+  debug(message: LogMessage, ...rest: unknown[]): void;
+}
+
+/** The parts of an electron-log instance (electron-log/node or electron-log/main) that the bus uses. */
+export interface ElectronLogLike {
   error(...args: unknown[]): void;
   warn(...args: unknown[]): void;
   info(...args: unknown[]): void;
   debug(...args: unknown[]): void;
-}
-
-/** The parts of an electron-log instance (electron-log/node or electron-log/main) that the bus uses. */
-export interface ElectronLogLike extends Logger {
-  hooks: Array<(message: { data: unknown[]; level: string; date: Date }, transport?: unknown) => unknown>;
   transports: Record<string, unknown>;
   create(options: { logId: string }): ElectronLogLike;
 }
@@ -25,9 +36,11 @@ export interface LogBus {
   setLevel(level: LogLevel): void;
   /** Values (API keys, tokens) to mask exactly, in addition to the patterns. */
   setSecrets(secrets: string[]): void;
+  /** Writes what the console buffer still holds (before the process exits). */
+  flush(): void;
 }
 
-const LEVELS: LogLevel[] = ['error', 'warn', 'info', 'debug'];
+const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 let instanceCount = 0;
 
 export interface LogBusOptions {
@@ -40,45 +53,75 @@ export interface LogBusOptions {
   file?: boolean;
 }
 
+/** "18:19:44.516 › message", the console look electron-log had. */
+function consoleLine(date: Date, message: string): string {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)} › ${message}\n`;
+}
+
+/** Console output batched per event-loop turn: one write instead of one per line. Warnings and errors go at once. */
+function consoleWriter() {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending) process.stdout.write(pending);
+    pending = '';
+  };
+  return {
+    write(level: LogLevel, line: string) {
+      if (RANK[level] <= RANK.warn) {
+        flush();
+        process.stderr.write(line);
+        return;
+      }
+      pending += line;
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}
+
 export function createLogBus(opts: LogBusOptions): LogBus {
-  const log = opts.base.create({ logId: `ccproxy-${process.pid}-${++instanceCount}` });
   const bufferSize = opts.bufferSize ?? 1000;
   const ring: LogEntry[] = [];
   const listeners = new Set<(entry: LogEntry) => void>();
-  let level: LogLevel = opts.level ?? 'info';
+  let threshold = RANK[opts.level ?? 'info'];
   let secrets: string[] = [];
   let seq = 0;
+  const out = opts.console === false || opts.console === undefined ? null : consoleWriter();
+  // electron-log only for its rotating file (desktop); its own console stays off so nothing prints twice.
+  let file: ElectronLogLike | null = null;
+  if (opts.file) {
+    file = opts.base.create({ logId: `ccproxy-${process.pid}-${++instanceCount}` });
+    const fileTransport = file.transports.file as { level: string | false; maxSize: number } | undefined;
+    // electron-log rotates to main.old.log at maxSize; 5 MiB keeps a useful history of pool activity.
+    if (fileTransport) fileTransport.maxSize = 5 * 1024 * 1024;
+    const consoleTransport = file.transports.console as { level: string | false } | undefined;
+    if (consoleTransport) consoleTransport.level = false;
+  }
 
-  // Redact before any transport (console, file, ours) sees the message.
-  log.hooks.push((message) => {
-    message.data = [redact(format(...message.data), secrets)];
-    return message;
-  });
+  const write = (level: LogLevel, message: LogMessage, rest: unknown[]) => {
+    if (RANK[level] > threshold) return;
+    const text = typeof message === 'function' ? message() : rest.length ? format(message, ...rest) : message;
+    const clean = redact(text, secrets);
+    const date = new Date();
+    const entry: LogEntry = { seq: ++seq, time: date.toISOString(), level, message: clean };
+    ring.push(entry);
+    if (ring.length > bufferSize) ring.splice(0, ring.length - bufferSize);
+    for (const listener of listeners) listener(entry);
+    out?.write(level, consoleLine(date, clean));
+    file?.[level](clean);
+  };
 
-  const busTransport = Object.assign(
-    (message: { data: unknown[]; level: string; date: Date }) => {
-      const lvl = (LEVELS.includes(message.level as LogLevel) ? message.level : 'debug') as LogLevel;
-      const entry: LogEntry = { seq: ++seq, time: message.date.toISOString(), level: lvl, message: String(message.data[0]) };
-      ring.push(entry);
-      if (ring.length > bufferSize) ring.splice(0, ring.length - bufferSize);
-      for (const listener of listeners) listener(entry);
-    },
-    { level: 'debug' },
-  );
-  log.transports.bus = busTransport;
-  const consoleTransport = log.transports.console as { level: string | false } | undefined;
-  if (consoleTransport) consoleTransport.level = opts.console === false ? false : level;
-  const fileTransport = log.transports.file as { level: string | false; maxSize: number } | undefined;
-  if (fileTransport && !opts.file) fileTransport.level = false;
-  // electron-log rotates to main.old.log at maxSize; 5 MiB keeps a useful history of pool activity.
-  if (fileTransport && opts.file) fileTransport.maxSize = 5 * 1024 * 1024;
-
-  const enabled = (l: LogLevel) => LEVELS.indexOf(l) <= LEVELS.indexOf(level);
   const logger: Logger = {
-    error: (...a) => enabled('error') && log.error(...a),
-    warn: (...a) => enabled('warn') && log.warn(...a),
-    info: (...a) => enabled('info') && log.info(...a),
-    debug: (...a) => enabled('debug') && log.debug(...a),
+    error: (m, ...r) => write('error', m, r),
+    warn: (m, ...r) => write('warn', m, r),
+    info: (m, ...r) => write('info', m, r),
+    debug: (m, ...r) => write('debug', m, r),
   };
 
   return {
@@ -89,11 +132,11 @@ export function createLogBus(opts: LogBusOptions): LogBus {
       return () => listeners.delete(listener);
     },
     setLevel(next) {
-      level = next;
-      if (consoleTransport && consoleTransport.level !== false) consoleTransport.level = next;
+      threshold = RANK[next];
     },
     setSecrets(next) {
       secrets = next.filter(Boolean);
     },
+    flush: () => out?.flush(),
   };
 }

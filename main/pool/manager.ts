@@ -99,7 +99,7 @@ export class PoolManager {
     if (!this.pool) return this.acquireOneOff();
     this.log.info('[POOL_MANAGER] Acquiring client from pool');
     const lease = await this.pool.acquire(signal);
-    this.log.info(`[POOL_MANAGER] Acquired pooled connection ${lease.id} (use_count: ${lease.useCount})`);
+    this.log.info(() => `[POOL_MANAGER] Acquired pooled connection ${lease.id} (use_count: ${lease.useCount})`);
     return lease;
   }
 

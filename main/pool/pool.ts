@@ -186,10 +186,11 @@ export class ClaudeInstancePool {
     }
     const reused = entry !== undefined;
     if (entry) {
+      const e = entry;
       this.deps.counters.connections_reused++;
-      entry.useCount++;
-      this.markInUse(entry);
-      this.deps.log.info(`[POOL] Reusing existing connection ${entry.id} (use_count: ${entry.useCount}, pool_size: ${this.entries.size})`);
+      e.useCount++;
+      this.markInUse(e);
+      this.deps.log.info(() => `[POOL] Reusing existing connection ${e.id} (use_count: ${e.useCount}, pool_size: ${this.entries.size})`);
     } else if (this.entries.size < this.settings.max_size) {
       entry = this.createEntry('in_use');
       entry.useCount = 1;
@@ -210,7 +211,7 @@ export class ClaudeInstancePool {
 
   /** Called by a lease. The manager's line comes first, as in the seed's sequence. */
   release(entry: Entry, outcome: ReleaseOutcome): void {
-    this.deps.log.info(`[POOL_MANAGER] Releasing connection ${entry.id} back to pool`);
+    this.deps.log.info(() => `[POOL_MANAGER] Releasing connection ${entry.id} back to pool`);
     entry.state = 'idle';
     entry.lastUsedAt = this.deps.clock.now();
     const age = entry.lastUsedAt - entry.createdAt;
@@ -221,7 +222,7 @@ export class ClaudeInstancePool {
     else if (this.entries.size > this.settings.max_size) this.destroyEntry(entry, `pool shrunk to max_size ${this.settings.max_size}`);
     else {
       this.idle.push(entry);
-      this.deps.log.info(`[POOL] Released connection ${entry.id} back to pool (available: ${this.idle.length}, in_use: ${this.inUseCount})`);
+      this.deps.log.info(() => `[POOL] Released connection ${entry.id} back to pool (available: ${this.idle.length}, in_use: ${this.inUseCount})`);
     }
     this.serveWaiters();
     if (this.closing && this.inUseCount === 0) this.drained?.();

@@ -12,8 +12,8 @@ export interface ExchangeDeps {
 
 /** Acquires a connection for `purpose` ("message", "count_tokens", …); the signal aborts a wait in the queue. */
 export async function acquireFor(deps: ExchangeDeps, purpose: string, signal?: AbortSignal): Promise<Lease> {
-  if (deps.pool.enabled) deps.log.info(`[API] Acquiring Claude client from pool for ${purpose} request`);
-  else deps.log.info(`[API] Creating a fresh Claude client for ${purpose} request (pooling disabled)`);
+  if (deps.pool.enabled) deps.log.info(() => `[API] Acquiring Claude client from pool for ${purpose} request`);
+  else deps.log.info(() => `[API] Creating a fresh Claude client for ${purpose} request (pooling disabled)`);
   try {
     return await deps.pool.acquire(signal);
   } catch (err) {
@@ -32,8 +32,8 @@ export async function acquireFor(deps: ExchangeDeps, purpose: string, signal?: A
 }
 
 export function releaseAfter(deps: ExchangeDeps, lease: Lease, outcome: ReleaseOutcome): void {
-  if (lease.pooled) deps.log.info(`[API] Releasing Claude client connection ${lease.id} back to pool`);
-  else deps.log.info(`[API] Closing one-off Claude client connection ${lease.id}`);
+  if (lease.pooled) deps.log.info(() => `[API] Releasing Claude client connection ${lease.id} back to pool`);
+  else deps.log.info(() => `[API] Closing one-off Claude client connection ${lease.id}`);
   lease.release(outcome);
 }
 
