@@ -11,6 +11,7 @@ import { BenchError, REPO_ROOT, startIpcChild, startProxyChild, stopAllChildren,
 import { mainThreadProfile, summariseProfile } from './lib/cpu-profile.js';
 import { runPhases, type PhaseOptions, type Target } from './lib/phases.js';
 import { renderTable } from './lib/report.js';
+import { BUILD_DIR, transpileForBench } from './lib/transpile.js';
 import { fmt, table } from './lib/stats.js';
 
 const HELP = `npm run bench:proxy -- [options]
@@ -23,8 +24,9 @@ const HELP = `npm run bench:proxy -- [options]
   --sse N            streamed requests per round (default 200)
   --uploads N        concurrent large uploads, 0 to skip (default 8)
   --upload-mib N     size of each upload in MiB (default 31)
-  --built            run dist/main/cli.js (after \`npm run build\`) instead of main/cli.ts through tsx
-  --cpu-prof         profile the ccproxy process and print its top self-time functions
+  --built            run dist/main/cli.js (after \`npm run build\`) instead of main/cli.ts transpiled file by file
+  --cpu-prof         profile the ccproxy process and print its top self-time functions (all phases;
+                     add --uploads 0 to see only the small-request path)
   --top N            functions to list with --cpu-prof (default 25)`;
 
 function parseFlags() {
@@ -87,15 +89,18 @@ const progress = (s: string) => console.error(`proxy-bench: ${s}`);
 
 async function main(): Promise<string> {
   const loadBefore = os.loadavg();
-  progress('starting the fake upstream, ccproxy and the passthrough');
-  const upstream = await startIpcChild('fake upstream', 'test/bench/lib/upstream-child.ts');
+  progress('transpiling, then starting the fake upstream, ccproxy and the passthrough');
+  const js = await transpileForBench(REPO_ROOT);
+  const upstream = await startIpcChild('fake upstream', js('test/bench/lib/upstream-child.ts'));
   // Only what the bench must set: everything else (pool, logging) stays at the defaults users get.
   const configPath = path.join(tmp, '.ccproxy.toml');
   fs.writeFileSync(configPath, stringify({ server: { host: '127.0.0.1', port: 0 }, upstream: { base_url: upstream.url } }));
   const logPath = path.join(tmp, 'ccproxy.log');
   const profDir = path.join(tmp, 'cpu-prof');
-  const proxy = await startProxyChild({ configPath, logPath, built: flags.built, cpuProfDir: flags['cpu-prof'] ? profDir : undefined });
-  const passthrough = await startIpcChild('passthrough', 'test/bench/passthrough.ts', [upstream.url]);
+  const cliPath = flags.built ? path.join(REPO_ROOT, 'dist/main/cli.js') : js('main/cli.ts');
+  if (!fs.existsSync(cliPath)) throw new BenchError('--built: dist/main/cli.js is missing; run `npm run build` first');
+  const proxy = await startProxyChild({ cliPath, configPath, logPath, cpuProfDir: flags['cpu-prof'] ? profDir : undefined });
+  const passthrough = await startIpcChild('passthrough', js('test/bench/passthrough.ts'), [upstream.url]);
 
   const targets: Target[] = [
     { key: 'direct', url: upstream.url, pid: upstream.pid },
@@ -107,7 +112,7 @@ async function main(): Promise<string> {
   const seconds = (Date.now() - started) / 1000;
 
   const out: string[] = [
-    `ccproxy proxy benchmark (${flags.built ? 'dist/main/cli.js' : 'main/cli.ts via tsx'}${flags['cpu-prof'] ? ', under --cpu-prof: slower than usual' : ''})`,
+    `ccproxy proxy benchmark (${flags.built ? 'dist/main/cli.js' : 'main/cli.ts, transpiled'}${flags['cpu-prof'] ? ', under --cpu-prof: slower than usual' : ''})`,
     `machine: ${os.platform()} ${os.arch()}, ${os.cpus().length} cores, Node ${process.version}; load average ${fmt(loadBefore[0])} before, ${fmt(os.loadavg()[0])} after — other work on the machine shows in every figure`,
     `load: POST /v1/messages (small JSON), ${options.rounds} round(s) interleaved across targets, figures are medians of rounds; ` +
       `sequential ${options.sequential}/round, ${options.concurrency} concurrent × ${options.durationMs / 1000} s/round, SSE ${options.sse}/round; ${fmt(seconds, 0)} s of load`,
@@ -150,6 +155,7 @@ function profileReport(dir: string, proxy: Child): string[] {
     `ccproxy CPU profile: ${fmt(p.busyMs, 0)} ms of main-thread CPU after startup (${fmt(proxy.readyMs / 1000)} s left out); saved as ${kept}`,
     // With the profiler attached every console call is also handed to the inspector, which a normal run skips.
     'note: under --cpu-prof, console output also passes through the inspector (consoleCall), so logging costs more than it does without.',
+    `note: the line of an anonymous function is its line in the transpiled file under ${BUILD_DIR}/ (with --built: in the bundle).`,
     '',
     table([['self time by area', 'ms', 'share'], ...p.areas.slice(0, 12).map((a) => [a.name, fmt(a.ms, 0), pct(a.share)])]),
     '',

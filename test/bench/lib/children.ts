@@ -1,6 +1,6 @@
 // The bench's child processes (fake upstream, ccproxy, reference passthrough): started from the outside, one role
 // per process so each one's CPU and memory can be read on its own, and all stopped on success, error or Ctrl-C.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,10 +22,10 @@ export interface Child {
 
 const live = new Set<ChildProcess>();
 
-/** A TypeScript entry point run by this same node binary through tsx, from the repository root. */
-function spawnTs(name: string, nodeFlags: string[], entry: string, args: string[], stdio: Parameters<typeof spawn>[2]): ChildProcess {
-  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry, ...args], { cwd: REPO_ROOT, ...stdio });
-  if (proc.pid === undefined) throw new BenchError(`${name}: could not start ${entry}`);
+/** A JavaScript entry point run by this same node binary, from the repository root. */
+function spawnJs(name: string, nodeFlags: string[], script: string, args: string[], options: SpawnOptions): ChildProcess {
+  const proc = spawn(process.execPath, [...nodeFlags, script, ...args], { cwd: REPO_ROOT, ...options });
+  if (proc.pid === undefined) throw new BenchError(`${name}: could not start ${path.relative(REPO_ROOT, script)}`);
   live.add(proc);
   proc.once('exit', () => live.delete(proc));
   return proc;
@@ -45,9 +45,9 @@ function timeout(name: string, ms: number): Promise<never> {
 }
 
 /** A child that reports `{ type: 'ready', url }` over IPC once it listens (the upstream and the passthrough). */
-export async function startIpcChild(name: string, entry: string, args: string[] = []): Promise<Child> {
+export async function startIpcChild(name: string, script: string, args: string[] = []): Promise<Child> {
   const t0 = Date.now();
-  const proc = spawnTs(name, [], entry, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = spawnJs(name, [], script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = new Promise<string>((resolve) => {
     const onMessage = (m: { type?: string; url?: string }) => {
       if (m?.type !== 'ready' || !m.url) return;
@@ -61,11 +61,11 @@ export async function startIpcChild(name: string, entry: string, args: string[] 
 }
 
 export interface ProxyChildOptions {
+  /** main/cli.ts transpiled, or dist/main/cli.js (what `npm run serve` runs). */
+  cliPath: string;
   configPath: string;
   /** Console output goes to this file, not a pipe: draining a pipe would bill the proxy's logging to the bench. */
   logPath: string;
-  /** Run dist/main/cli.js (what `npm run serve` runs) instead of main/cli.ts through tsx. */
-  built: boolean;
   cpuProfDir?: string;
 }
 
@@ -83,29 +83,23 @@ export async function startProxyChild(opts: ProxyChildOptions): Promise<Child> {
   let proc: ChildProcess;
   try {
     // The IPC channel is only there so the proxy notices when the bench is gone (see exit-with-bench.mjs).
-    const stdio = { stdio: ['ignore', out, out, 'ipc'] as ['ignore', number, number, 'ipc'], env };
-    if (opts.built) {
-      const cli = path.join(REPO_ROOT, 'dist/main/cli.js');
-      if (!fs.existsSync(cli)) throw new BenchError('--built: dist/main/cli.js is missing; run `npm run build` first');
-      proc = spawn(process.execPath, [...nodeFlags, cli, ...args], { cwd: REPO_ROOT, ...stdio });
-      if (proc.pid === undefined) throw new BenchError('ccproxy: could not start dist/main/cli.js');
-      live.add(proc);
-      proc.once('exit', () => live.delete(proc));
-    } else {
-      proc = spawnTs('ccproxy', nodeFlags, 'main/cli.ts', args, stdio);
-    }
+    proc = spawnJs('ccproxy', nodeFlags, opts.cliPath, args, { stdio: ['ignore', out, out, 'ipc'], env });
   } finally {
     fs.closeSync(out); // the child holds its own copy of the descriptor
   }
   const tail = () => `\n--- ccproxy output ---\n${fs.readFileSync(opts.logPath, 'utf8').split('\n').slice(-15).join('\n')}`;
+  let settled = false;
   const listening = (async () => {
-    for (;;) {
+    while (!settled) {
       const m = /ccproxy listening on (http:\/\/\S+)/.exec(fs.readFileSync(opts.logPath, 'utf8'));
       if (m) return m[1]!;
-      await sleep(50);
+      await sleep(50, undefined, { ref: false });
     }
+    return '';
   })();
-  const url = await Promise.race([listening, exitedEarly('ccproxy', proc, tail), timeout('ccproxy', 30_000)]);
+  const url = await Promise.race([listening, exitedEarly('ccproxy', proc, tail), timeout('ccproxy', 30_000)]).finally(() => {
+    settled = true;
+  });
   return { name: 'ccproxy', pid: proc.pid!, url, proc, readyMs: Date.now() - t0 };
 }
 

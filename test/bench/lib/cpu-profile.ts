@@ -2,6 +2,7 @@
 // per area (project folder, npm package, Node internals), so "where does the time go" has a short answer.
 import fs from 'node:fs';
 import path from 'node:path';
+import { sourcePathOf } from './transpile.js';
 
 interface ProfileNode {
   id: number;
@@ -30,7 +31,7 @@ function shortUrl(url: string, repoRoot: string): string {
   const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
   const nm = file.lastIndexOf('/node_modules/');
   if (nm >= 0) return file.slice(nm + 1);
-  return file.startsWith(repoRoot) ? path.relative(repoRoot, file) : file;
+  return file.startsWith(repoRoot) ? sourcePathOf(path.relative(repoRoot, file)) : file;
 }
 
 /** An npm package, a project folder, Node's JS internals, native code, or one of V8's pseudo-frames. */
@@ -86,7 +87,7 @@ export function summariseProfile(file: string, repoRoot: string, top: number, sk
     if (name === '(idle)') continue;
     busyUs += us;
     const url = shortUrl(frame.url, repoRoot);
-    // Anonymous functions are told apart by line; named ones are summed across lines.
+    // Anonymous functions are told apart by line (of the transpiled file); named ones are summed across lines.
     const where = url === '' ? (name.startsWith('(') ? '' : callerOf(id)) : frame.functionName ? url : `${url}:${frame.lineNumber + 1}`;
     add(byFunction, `${name}\u0000${where}`, name, where, us);
     const area = areaOf(url, name);
@@ -102,7 +103,7 @@ export function summariseProfile(file: string, repoRoot: string, top: number, sk
 
 /**
  * The main thread's profile of process pid. Node names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, and
- * under tsx the module loader's worker thread writes one too (thread 1): it would show only module loading.
+ * other threads (a module loader's worker, under tsx) write their own, which would show only module loading.
  */
 export function mainThreadProfile(dir: string, pid: number): string | null {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
