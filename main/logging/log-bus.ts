@@ -87,7 +87,9 @@ function consoleWriter() {
 
 export function createLogBus(opts: LogBusOptions): LogBus {
   const bufferSize = opts.bufferSize ?? 1000;
+  // A circular buffer: `next` is where the next line goes, so keeping the last N costs nothing per line.
   const ring: LogEntry[] = [];
+  let next = 0;
   const listeners = new Set<(entry: LogEntry) => void>();
   let threshold = RANK[opts.level ?? 'info'];
   let secrets: string[] = [];
@@ -110,8 +112,9 @@ export function createLogBus(opts: LogBusOptions): LogBus {
     const clean = redact(text, secrets);
     const date = new Date();
     const entry: LogEntry = { seq: ++seq, time: date.toISOString(), level, message: clean };
-    ring.push(entry);
-    if (ring.length > bufferSize) ring.splice(0, ring.length - bufferSize);
+    if (ring.length < bufferSize) ring.push(entry);
+    else ring[next] = entry;
+    next = (next + 1) % bufferSize;
     for (const listener of listeners) listener(entry);
     out?.write(level, consoleLine(date, clean));
     file?.[level](clean);
@@ -126,7 +129,7 @@ export function createLogBus(opts: LogBusOptions): LogBus {
 
   return {
     logger,
-    entries: () => ring.slice(),
+    entries: () => (ring.length < bufferSize ? ring.slice() : [...ring.slice(next), ...ring.slice(0, next)]),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -34,9 +34,11 @@ export function hookHeaderLines(reply: FastifyReply): string[] {
   return lines;
 }
 
-/** The upstream's base path (e.g. /anthropic for a gateway), prefixed to every forwarded path. */
+/** The upstream's base path (e.g. /anthropic for a gateway), prefixed to every forwarded path; parsed once per URL. */
+let lastBase = { url: '', path: '' };
 function basePath(baseUrl: string): string {
-  return new URL(baseUrl).pathname.replace(/\/$/, '');
+  if (lastBase.url !== baseUrl) lastBase = { url: baseUrl, path: new URL(baseUrl).pathname.replace(/\/$/, '') };
+  return lastBase.path;
 }
 
 export function createPassthroughHandler(deps: AppDeps) {

@@ -1,0 +1,51 @@
+// The log bus keeps the last lines in order, formats nothing a hidden level would show, masks secrets, and
+// prints to the console in one write per event-loop turn (errors and warnings at once, on stderr).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import log from 'electron-log/node';
+import { createLogBus, type ElectronLogLike } from '../../main/logging/log-bus.js';
+
+const base = log as unknown as ElectronLogLike;
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('the log bus', () => {
+  it('keeps the last buffer_size lines, oldest first', () => {
+    const bus = createLogBus({ base, bufferSize: 3 });
+    for (let i = 1; i <= 7; i++) bus.logger.info(`line ${i}`);
+    expect(bus.entries().map((e) => e.message)).toEqual(['line 5', 'line 6', 'line 7']);
+    expect(bus.entries().map((e) => e.seq)).toEqual([5, 6, 7]);
+  });
+
+  it('does not even build a message whose level is hidden', () => {
+    const bus = createLogBus({ base, level: 'warn' });
+    const build = vi.fn(() => 'expensive');
+    bus.logger.info(build);
+    bus.logger.warn(build);
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(bus.entries().map((e) => `${e.level} ${e.message}`)).toEqual(['warn expensive']);
+  });
+
+  it('masks known secrets and key-like values', () => {
+    const bus = createLogBus({ base });
+    bus.setSecrets(['my-very-secret-value']);
+    bus.logger.info('token my-very-secret-value and x-api-key: sk-ant-api03-abcdefghijkl');
+    expect(bus.entries()[0]!.message).toBe('token *** and x-api-key: ***');
+  });
+
+  it('prints info lines in one write per event-loop turn, warnings at once on stderr', async () => {
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const bus = createLogBus({ base, console: true });
+    bus.logger.info('[POOL] one');
+    bus.logger.info('[POOL] two');
+    expect(stdout).not.toHaveBeenCalled();
+    bus.logger.warn('[POOL] careful');
+    // The warning flushes what came before it, so the order on a shared terminal stays true.
+    expect(stdout).toHaveBeenCalledTimes(1);
+    expect(String(stdout.mock.calls[0]![0])).toMatch(/^\d\d:\d\d:\d\d\.\d{3} › \[POOL\] one\n\d\d:\d\d:\d\d\.\d{3} › \[POOL\] two\n$/);
+    expect(String(stderr.mock.calls[0]![0])).toMatch(/› \[POOL\] careful\n$/);
+    bus.logger.info('[POOL] three');
+    await new Promise((r) => setImmediate(r));
+    expect(stdout).toHaveBeenCalledTimes(2);
+  });
+});
