@@ -44,6 +44,11 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
     let isSse = false;
     let status = 0;
     let settled = false;
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      res.uncork();
+    };
     const settle = (result: ForwardResult) => {
       if (settled) return;
       settled = true;
@@ -79,12 +84,19 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
           if (lines[i]!.length === 12 && lines[i]!.toLowerCase() === 'content-type') isSse = lines[i + 1]!.startsWith('text/event-stream');
         }
         res.writeHead(statusCode, statusText, lines.concat(extra));
-        // A streaming client should see the status before the first event; a JSON answer goes out with its body.
-        if (isSse) res.flushHeaders();
+        // A streaming client should see the status before the first event, but when the first event came in the
+        // same packet (onData runs before this microtask) head and event leave together in one write.
+        if (isSse) queueMicrotask(() => res.headersSent || res.destroyed || res.flushHeaders());
         return true;
       },
       onData(chunk) {
         lease.touch();
+        // Chunks undici parsed from one packet go out in one write, not one each.
+        if (!corked) {
+          corked = true;
+          res.cork();
+          queueMicrotask(uncork);
+        }
         return res.write(chunk);
       },
       onComplete() {
