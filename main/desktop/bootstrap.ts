@@ -96,6 +96,7 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   const reporter = createProblemReporter({ log: () => log, dialog, notify, showInTray: (message) => tray?.showProblem(message) });
   problems = reporter;
   let ipc: IpcHandle | null = null;
+  let startPromise: Promise<unknown> | null = null;
 
   windows = createWindowController({
     BrowserWindow: opts.electron.BrowserWindow,
@@ -107,7 +108,10 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
     onBlocked: (what) => log.warn(`[DESKTOP] Blocked ${what}`),
     onLoadError: (err) => {
       log.error(`[DESKTOP] Cannot load the window (${err.message}); was the renderer built? Run: npm run build`);
-      reporter.userAction('ccproxy: the window could not be loaded', `${err.message}\n\nThe proxy keeps running; the dashboard is also at ${runtime.status().endpoint}/ui`);
+      // The window opens while the runtime starts: wait for the real endpoint (port 0 means "any") to name it.
+      void (startPromise ?? Promise.resolve())
+        .catch(() => {})
+        .then(() => reporter.userAction('ccproxy: the window could not be loaded', `${err.message}\n\nThe proxy keeps running; the dashboard is also at ${runtime.status().endpoint}/ui`));
     },
     onRendererGone: (details, reloading) => {
       const what = `The window's page process is gone (${details.reason}, exit code ${details.exitCode})`;
@@ -127,7 +131,6 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   });
   const channels = ipc;
 
-  let startPromise: Promise<unknown> | null = null;
   const quit = installQuitHandling({
     app,
     runtime,
