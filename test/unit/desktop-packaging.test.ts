@@ -88,7 +88,7 @@ describe('electron-builder.yml', () => {
     await expect(validateConfiguration(config, { add() {}, isEnabled: false })).resolves.toBeUndefined();
   });
 
-  it('flips the hardening fuses, hides the Dock icon and needs the tray library on Debian', () => {
+  it('flips the hardening fuses (re-signing unsigned macOS builds ad hoc), hides the Dock icon, no obsolete deb dependency', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,
@@ -96,11 +96,19 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      // Without it an unsigned fused build keeps a broken ad-hoc signature and Apple Silicon refuses to open it.
+      resetAdHocDarwinSignature: true,
     });
     expect(config.mac.extendInfo).toEqual({ LSUIElement: true });
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
-    expect(config.deb.depends).toContain('libayatana-appindicator3-1');
+    expect(config.deb.depends).not.toContain('libayatana-appindicator3-1'); // Electron 45's tray does not load it
     expect(config.win.target).toBe('nsis');
+  });
+
+  it('has the package.json fields the deb target requires (homepage, author email)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.author.email).toMatch(/^[^@\s]+@[^@\s]+\.[a-z]+$/);
   });
 
   it('ships what main.ts loads at runtime, and the icons it names exist', () => {
