@@ -189,11 +189,13 @@ describe('desktop app wiring', () => {
     expect(fake.dialog.errors).toEqual([]);
   });
 
-  it('installs a minimal app menu: none on Linux, Edit shortcuts on macOS', async () => {
+  it('installs a minimal app menu: Close and Quit on Linux, Edit shortcuts on macOS', async () => {
     env = await desktopTestEnv();
     const linux = createFakeElectron();
     await runDesktop(options(linux, env, { argv: ['--hidden'] }));
-    expect(linux.appMenu.value).toBeNull(); // not Electron's default (Reload, DevTools, Electron's Help links)
+    // Not Electron's default (Reload, DevTools, Electron's Help links); Quit stays reachable without a tray.
+    const items = linux.appMenu.value!.template.flatMap((i) => i.submenu as Array<{ role?: string }>);
+    expect(items.map((i) => i.role).filter(Boolean)).toEqual(['close', 'quit']);
     await env.cleanup();
 
     env = await desktopTestEnv();
