@@ -78,9 +78,12 @@ export function registerIpc(opts: IpcOptions): IpcHandle {
     contents.send(EVENT_CHANNEL, name, payload);
   };
   // The page loads the log buffer itself; only lines after it are ours to send.
-  void opts.api.call('getLogs', undefined).then((entries) => {
-    lastLogSeq = Math.max(lastLogSeq, entries.at(-1)?.seq ?? 0);
-  });
+  void opts.api
+    .call('getLogs', undefined)
+    .then((entries) => {
+      lastLogSeq = Math.max(lastLogSeq, entries.at(-1)?.seq ?? 0);
+    })
+    .catch(() => {}); // then the first resume sends the whole buffer; the page drops what it has by seq
 
   async function catchUp(): Promise<void> {
     const [entries, status, stats] = await Promise.all([

@@ -23,7 +23,12 @@ export interface ProblemOptions {
 
 function describe(err: unknown): { message: string; detail: string } {
   if (err instanceof Error) return { message: err.message, detail: err.stack ?? err.message };
-  const text = typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+  let text: string;
+  try {
+    text = typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err));
+  } catch {
+    text = String(err); // circular, BigInt…: a rejection can carry anything
+  }
   return { message: text, detail: text };
 }
 
