@@ -1,11 +1,19 @@
 // The desktop app's wiring, with Electron handed in: single instance, config, the in-process runtime, tray,
 // window and IPC, quitting. main.ts only gathers the real Electron objects and calls runDesktop, so all of this
 // runs in unit tests with fakes.
+//
+// The proxy runs in this same process, so nothing here may block the event loop once the runtime exists: no
+// dialog.showErrorBox (synchronous) after that point, only notifications and asynchronous message boxes.
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { PortInUseError, type Runtime } from '../runtime.js';
+import { installAppMenu } from './app-menu.js';
 import type { DesktopElectron } from './electron-surface.js';
 import type { TrayState, TrayIcon } from './icons.js';
 import { registerIpc, type IpcHandle } from './ipc.js';
+import { isHiddenLaunch } from './launch-args.js';
+import { createLoginItem } from './login-item.js';
+import { catchUnhandled, createProblemReporter, type ErrorHandlerLike, type ProblemReporter } from './problems.js';
+import { installQuitHandling, type QuitController } from './quit.js';
 import { createTrayController, type TrayController } from './tray.js';
 import { createWindowController, type WindowController } from './window.js';
 
@@ -14,12 +22,21 @@ export interface DesktopOptions {
   platform: NodeJS.Platform;
   paths: { preload: string; rendererIndex: string; appIcon?: string };
   trayIcons: Record<TrayState, TrayIcon>;
+  /** process.argv: `--hidden` (a login launch) keeps the window closed. */
+  argv?: readonly string[];
+  /** app.getAppPath() and process.execPath, for "Start at login" when running unpackaged. */
+  appPath?: string;
+  execPath?: string;
+  /** electron-log's errorHandler: uncaught errors go to the log and the tray instead of Electron's modal box. */
+  errorHandler?: ErrorHandlerLike;
   /** Reads the config (may throw ConfigError: shown, then the app quits). */
   loadConfig(): LoadedConfig;
   createRuntime(loaded: LoadedConfig): Runtime;
   /** electron-log's file directory, for "Open log folder". */
   logDir(): string;
   devTools?: boolean;
+  /** Added to shutdown_grace: how long Quit waits for the runtime at most (default 5 s). */
+  quitMarginMs?: number;
 }
 
 export interface DesktopHandle {
@@ -27,6 +44,8 @@ export interface DesktopHandle {
   tray: TrayController;
   windows: WindowController;
   ipc: IpcHandle;
+  quit: QuitController;
+  problems: ProblemReporter;
 }
 
 /** Starts the app; resolves once the runtime has tried to start (null when this instance is not the app). */
@@ -39,17 +58,23 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
     return null;
   }
   let windows: WindowController | null = null;
+  let problems: ProblemReporter | null = null;
+  if (opts.errorHandler) catchUnhandled(opts.errorHandler, () => problems);
   app.on('second-instance', () => windows?.show());
+  // macOS: opening the running app again (Finder, Spotlight, Dock) emits `activate`, not `second-instance`.
+  app.on('activate', () => windows?.show());
   // The tray keeps the app alive; Electron's default would quit when the (hidden) window is closed for good.
   app.on('window-all-closed', () => {});
 
   await app.whenReady();
   app.dock?.hide(); // a menu-bar app: no Dock icon (packaged builds also set LSUIElement)
+  installAppMenu(opts.electron.Menu, opts.platform);
 
   let loaded: LoadedConfig;
   try {
     loaded = opts.loadConfig();
   } catch (err) {
+    // The one blocking box: nothing is served yet, and the app quits right after it.
     const message = err instanceof ConfigError ? err.problems.map((p) => p.message).join('\n') : (err as Error).message;
     dialog.showErrorBox('ccproxy cannot start: the configuration is not valid', `${message}\n\nFix the file, then start ccproxy again.`);
     app.quit();
@@ -67,6 +92,11 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
     n.show();
     lastNotification = n;
   };
+  let tray: TrayController | null = null;
+  const reporter = createProblemReporter({ log: () => log, dialog, notify, showInTray: (message) => tray?.showProblem(message) });
+  problems = reporter;
+  let ipc: IpcHandle | null = null;
+  let startPromise: Promise<unknown> | null = null;
 
   windows = createWindowController({
     BrowserWindow: opts.electron.BrowserWindow,
@@ -78,21 +108,47 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
     onBlocked: (what) => log.warn(`[DESKTOP] Blocked ${what}`),
     onLoadError: (err) => {
       log.error(`[DESKTOP] Cannot load the window (${err.message}); was the renderer built? Run: npm run build`);
-      dialog.showErrorBox('ccproxy: the window could not be loaded', `${err.message}\n\nThe proxy keeps running; the dashboard is also at ${runtime.status().endpoint}/ui`);
+      // The window opens while the runtime starts: wait for the real endpoint (port 0 means "any") to name it.
+      void (startPromise ?? Promise.resolve())
+        .catch(() => {})
+        .then(() => reporter.userAction('ccproxy: the window could not be loaded', `${err.message}\n\nThe proxy keeps running; the dashboard is also at ${runtime.status().endpoint}/ui`));
     },
+    onRendererGone: (details, reloading) => {
+      const what = `The window's page process is gone (${details.reason}, exit code ${details.exitCode})`;
+      if (reloading) log.warn(`[DESKTOP] ${what}; reloading it`);
+      else reporter.background('the window keeps crashing', new Error(`${what} again; not reloading it any more. The dashboard is also at ${runtime.status().endpoint}/ui`));
+    },
+    onVisibilityChange: (visible) => ipc?.setPaused(!visible),
   });
   const win = windows;
 
-  const ipc = registerIpc({
+  ipc = registerIpc({
     ipcMain: opts.electron.ipcMain,
     api: runtime.api,
     isTrustedSender: (event) => win.isTrustedSender(event),
     target: () => win.webContents(),
     onRefused: (channel, reason) => log.warn(`[DESKTOP] Refused IPC ${channel}: ${reason}`),
   });
+  const channels = ipc;
 
-  const loginSupported = opts.platform === 'darwin' || opts.platform === 'win32';
-  const tray = createTrayController({
+  const quit = installQuitHandling({
+    app,
+    runtime,
+    started: () => startPromise ?? Promise.resolve(),
+    log,
+    marginMs: opts.quitMarginMs,
+    onStopping: () => {
+      win.markQuitting();
+      tray?.setStopping();
+    },
+    onStopped: () => {
+      channels.dispose();
+      tray?.destroy();
+    },
+  });
+
+  const loginItem = createLoginItem({ app, platform: opts.platform, execPath: opts.execPath ?? process.execPath, appPath: opts.appPath ?? process.cwd() });
+  tray = createTrayController({
     Tray: opts.electron.Tray,
     Menu: opts.electron.Menu,
     nativeImage: opts.electron.nativeImage,
@@ -105,45 +161,32 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
       openLogFolder: () => {
         const dir = opts.logDir();
         void opts.electron.shell.openPath(dir).then((problem) => {
-          if (problem) dialog.showErrorBox('ccproxy: cannot open the log folder', `${dir}\n\n${problem}`);
+          if (problem) reporter.userAction('ccproxy: cannot open the log folder', `${dir}\n\n${problem}`);
         });
       },
-      showError: (title, message) => dialog.showErrorBox(title, message),
+      showError: (title, message) => reporter.userAction(title, message),
       quit: () => app.quit(),
-      loginItem: loginSupported
-        ? { get: () => app.getLoginItemSettings().openAtLogin, set: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }) }
-        : undefined,
+      forceQuit: () => quit.forceExit('"Quit now" chosen while stopping'),
+      loginItem,
     },
   });
 
-  // Quitting waits for the runtime to stop (in-flight requests get their grace period), then quits for real.
-  let stopped = false;
-  let stopping = false;
-  app.on('before-quit', (event) => {
-    win.markQuitting();
-    if (stopped) return;
-    event.preventDefault();
-    if (stopping) return;
-    stopping = true;
-    runtime
-      .stop()
-      .catch((err: Error) => log.error(`[SHUTDOWN] ${err.message}`))
-      .finally(() => {
-        stopped = true;
-        ipc.dispose();
-        tray.destroy();
-        app.quit();
-      });
-  });
+  // A manual launch shows the window at once (a desktop without a tray, e.g. stock GNOME, still gets the app);
+  // a login launch stays in the tray.
+  const wasOpenedAtLogin = opts.platform === 'darwin' && app.isPackaged && app.getLoginItemSettings().wasOpenedAtLogin === true;
+  if (!isHiddenLaunch(opts.argv ?? [], wasOpenedAtLogin)) win.show();
 
+  startPromise = runtime.start();
   try {
-    await runtime.start();
+    await startPromise;
   } catch (err) {
     // The runtime stays usable in the error state: the window shows the message and a new port applies live.
-    const message = (err as Error).message;
-    const title = err instanceof PortInUseError ? `ccproxy: port ${err.port} is in use` : 'ccproxy could not start';
-    notify(title, `${message} Open ccproxy to change the port.`);
-    win.show();
+    if (!quit.stopping) {
+      const message = (err as Error).message;
+      const title = err instanceof PortInUseError ? `ccproxy: port ${err.port} is in use` : 'ccproxy could not start';
+      notify(title, `${message} Open ccproxy to change the port.`);
+      win.show();
+    }
   }
-  return { runtime, tray, windows: win, ipc };
+  return { runtime, tray, windows: win, ipc: channels, quit, problems: reporter };
 }

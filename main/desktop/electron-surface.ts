@@ -25,17 +25,39 @@ export interface PreventableEvent {
   preventDefault(): void;
 }
 
+/** What app.getLoginItemSettings reports; the platform-only fields are absent elsewhere. */
+export interface LoginItemReport {
+  openAtLogin: boolean;
+  /** macOS 13+: 'requires-approval' when the user must allow it in System Settings › Login Items. */
+  status?: 'not-registered' | 'enabled' | 'requires-approval' | 'not-found';
+  /** macOS: this launch was a login launch. */
+  wasOpenedAtLogin?: boolean;
+  /** Windows: false when the entry exists but is disabled in Task Manager › Startup apps. */
+  executableWillLaunchAtLogin?: boolean;
+}
+/** `path` and `args` are Windows-only in Electron 45 (macOS always registers the app bundle). */
+export interface LoginItemRequest {
+  openAtLogin: boolean;
+  path?: string;
+  args?: string[];
+}
+
 export interface AppLike {
   requestSingleInstanceLock(): boolean;
   whenReady(): Promise<void>;
+  /** Starts the quit sequence: before-quit, windows closed, will-quit, quit (each may be prevented). */
   quit(): void;
+  /** Ends the process at once: no events, no window close handlers. */
+  exit(exitCode?: number): void;
   readonly isPackaged: boolean;
   /** Only on macOS. */
   readonly dock: { hide(): void } | undefined;
-  getLoginItemSettings(): { openAtLogin: boolean };
-  setLoginItemSettings(settings: { openAtLogin: boolean }): void;
+  getLoginItemSettings(options?: { path?: string; args?: string[] }): LoginItemReport;
+  setLoginItemSettings(settings: LoginItemRequest): void;
   on(event: 'second-instance', listener: () => void): unknown;
+  on(event: 'activate', listener: () => void): unknown;
   on(event: 'before-quit', listener: (event: PreventableEvent) => void): unknown;
+  on(event: 'will-quit', listener: (event: PreventableEvent) => void): unknown;
   on(event: 'window-all-closed', listener: () => void): unknown;
 }
 
@@ -48,6 +70,7 @@ export interface NativeImageApi {
 
 export interface MenuApi {
   buildFromTemplate(template: MenuItemConstructorOptions[]): MenuLike;
+  setApplicationMenu(menu: MenuLike | null): void;
 }
 
 export interface TrayLike {
@@ -78,8 +101,11 @@ export interface WebContentsLike {
   isDestroyed(): boolean;
   send(channel: string, ...args: unknown[]): void;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+  reload(): void;
   on(event: 'will-navigate', listener: (event: PreventableEvent & { url: string }) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
+  on(event: 'render-process-gone', listener: (event: unknown, details: { reason: string; exitCode: number }) => void): unknown;
+  on(event: 'did-finish-load', listener: () => void): unknown;
 }
 
 export interface BrowserWindowLike {
@@ -90,9 +116,12 @@ export interface BrowserWindowLike {
   focus(): void;
   restore(): void;
   isMinimized(): boolean;
+  isVisible(): boolean;
   isDestroyed(): boolean;
   on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
+  /** Visibility changes: the window's event subscriptions pause while it cannot be seen. */
+  on(event: 'show' | 'hide' | 'minimize' | 'restore', listener: () => void): unknown;
   once(event: 'ready-to-show', listener: () => void): unknown;
 }
 export type BrowserWindowCtor = new (options: BrowserWindowConstructorOptions) => BrowserWindowLike;
@@ -116,7 +145,10 @@ export interface ClipboardLike {
   writeText(text: string): void;
 }
 export interface DialogLike {
+  /** Synchronous and modal: it stalls the main process (and so the proxy). Only before the runtime exists. */
   showErrorBox(title: string, content: string): void;
+  /** Asynchronous: the event loop (and the proxy) keeps running while it is open. */
+  showMessageBox(options: { type: 'error' | 'warning' | 'info'; title: string; message: string; detail?: string; buttons?: string[] }): Promise<unknown>;
 }
 export interface NotificationLike {
   show(): void;

@@ -7,8 +7,9 @@ import { loadConfig } from '../config/load.js';
 import type { ElectronLogLike } from '../logging/log-bus.js';
 import { defaultPlugins } from '../proxy/plugins.js';
 import { createRuntime } from '../runtime.js';
+import { desktopPaths } from './app-paths.js';
 import { runDesktop } from './bootstrap.js';
-import { appIcon, iconsDir, trayIcons } from './icons.js';
+import { configFlag } from './launch-args.js';
 
 // One name everywhere, whatever package.json says: it decides the userData and log folders
 // (~/.config/ccproxy, ~/Library/Logs/ccproxy, %APPDATA%\ccproxy). Must happen before anything reads them.
@@ -17,25 +18,18 @@ app.setPath('userData', path.join(app.getPath('appData'), 'ccproxy'));
 // Windows shows toasts only for an app id that matches the Start Menu shortcut (electron-builder.yml `appId`).
 if (process.platform === 'win32') app.setAppUserModelId('dev.ccproxy.desktop');
 
-/** `--config FILE` or `--config=FILE` (Electron's and Chromium's own switches are ignored). */
-function configFlag(argv: string[]): string | undefined {
-  const i = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
-  if (i < 0) return undefined;
-  return argv[i]!.includes('=') ? argv[i]!.slice('--config='.length) : argv[i + 1];
-}
-
-const appPath = app.getAppPath(); // the repo in development, …/resources/app.asar when packaged
-const icons = iconsDir(appPath);
+const appPath = app.getAppPath(); // the checkout in development, …/resources/app.asar when packaged
+const paths = desktopPaths(appPath, process.platform);
 
 runDesktop({
   electron: { app, Tray, Menu, BrowserWindow, ipcMain, nativeImage, shell, clipboard, dialog, Notification },
   platform: process.platform,
-  paths: {
-    preload: path.join(appPath, 'dist', 'main', 'desktop', 'preload.cjs'),
-    rendererIndex: path.join(appPath, 'dist', 'renderer', 'index.html'),
-    appIcon: process.platform === 'darwin' ? undefined : appIcon(icons, process.platform),
-  },
-  trayIcons: trayIcons(icons, process.platform),
+  paths,
+  trayIcons: paths.trayIcons,
+  argv: process.argv,
+  appPath,
+  execPath: process.execPath,
+  errorHandler: log.errorHandler,
   loadConfig: () => loadConfig({ configPath: configFlag(process.argv) }),
   createRuntime: (loaded) =>
     createRuntime({
@@ -48,6 +42,9 @@ runDesktop({
   logDir: () => path.dirname(log.transports.file.getFile().path),
   devTools: !app.isPackaged,
 }).catch((err: Error) => {
+  // runDesktop fails only before the runtime serves anything (it catches the runtime's own start errors), so a
+  // blocking box stalls nothing here; the app exits right after it.
+  log.error(`[DESKTOP] ccproxy failed to start: ${err.stack ?? err.message}`);
   dialog.showErrorBox('ccproxy failed to start', err.stack ?? err.message);
   app.exit(1);
 });

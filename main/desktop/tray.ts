@@ -3,6 +3,7 @@
 import type { RuntimeStatus, SaveResult, SettingsPatch, SettingsView } from '../common/contract.js';
 import type { MenuApi, MenuItemConstructorOptions, NativeImageApi, TrayCtor, TrayLike } from './electron-surface.js';
 import { trayState, type TrayIcon, type TrayState } from './icons.js';
+import type { LoginItem } from './login-item.js';
 
 /** What the tray needs from the runtime (a real Runtime fits). */
 export interface TrayRuntime {
@@ -16,11 +17,13 @@ export interface TrayActions {
   openWindow(): void;
   copyText(text: string): void;
   openLogFolder(): void;
-  /** A modal or a notification: the user asked for something and it did not happen. */
+  /** The user asked for something and it did not happen (an asynchronous message box: never a blocking one). */
   showError(title: string, message: string): void;
   quit(): void;
+  /** While stopping: exit at once, dropping what is still in flight. */
+  forceQuit(): void;
   /** Absent where Electron cannot do it (Linux): the menu item is left out then. */
-  loginItem?: { get(): boolean; set(openAtLogin: boolean): void };
+  loginItem?: Pick<LoginItem, 'state' | 'set'>;
 }
 
 export interface TrayOptions {
@@ -38,6 +41,10 @@ export interface TrayController {
   refresh(): void;
   /** The state the icon shows now. */
   state(): TrayState;
+  /** Quit has begun: "Stopping…" instead of the status, and Quit becomes "Quit now". */
+  setStopping(): void;
+  /** A background problem (uncaught error, failed load): a menu line and the tooltip show it until the next. */
+  showProblem(message: string): void;
   destroy(): void;
 }
 
@@ -62,7 +69,8 @@ function shortError(message: string): string {
   return first.length > 90 ? `${first.slice(0, 89)}…` : first;
 }
 
-export function tooltip(status: RuntimeStatus): string {
+export function tooltip(status: RuntimeStatus, stopping = false): string {
+  if (stopping) return 'ccproxy: stopping…';
   if (status.state === 'error') return `ccproxy: not running (${shortError(status.error ?? 'error')})`;
   return `ccproxy ${status.pool_enabled ? '(pooling)' : '(direct, no pool)'}: ${statusLine(status)}`;
 }
@@ -85,6 +93,8 @@ export function createTrayController(opts: TrayOptions): TrayController {
   const tray: TrayLike = new opts.Tray(imageFor(shown));
   /** The value being saved, while a save runs (the checkbox shows it, disabled, until the save is done). */
   let savingPooling: boolean | null = null;
+  let stopping = false;
+  let problem: string | null = null;
 
   async function setPooling(enabled: boolean): Promise<void> {
     savingPooling = enabled;
@@ -105,8 +115,17 @@ export function createTrayController(opts: TrayOptions): TrayController {
     const source = view.sources[POOL_ENABLED];
     // A value from the environment wins over the file, so the checkbox could not change anything.
     const lockedBy = source === 'env' ? view.env_overrides[POOL_ENABLED] : source === 'cli' ? 'a command-line flag' : null;
+    if (stopping) {
+      // Nothing else makes sense while the proxy drains; a second Quit must still do something.
+      return [
+        { id: 'status', label: 'Stopping… (finishing open requests)', enabled: false },
+        { type: 'separator' },
+        { id: 'quit', label: 'Quit now (drop open requests)', click: () => actions.forceQuit() },
+      ];
+    }
     const items: MenuItemConstructorOptions[] = [{ id: 'status', label: statusLine(status), enabled: false }];
     if (status.state === 'error' && status.error) items.push({ id: 'error', label: shortError(status.error), enabled: false });
+    if (problem) items.push({ id: 'problem', label: `⚠ ${shortError(problem)} (Open log folder)`, click: () => actions.openLogFolder() });
     items.push(
       {
         id: 'pooling',
@@ -123,14 +142,24 @@ export function createTrayController(opts: TrayOptions): TrayController {
     );
     const loginItem = actions.loginItem;
     if (loginItem) {
+      const login = loginItem.state();
       items.push({
         id: 'login',
-        label: 'Start at login',
+        label: login.note ? `Start at login (${login.note})` : 'Start at login',
         type: 'checkbox',
-        checked: loginItem.get(),
+        checked: login.checked,
+        enabled: login.available,
         click: () => {
+          const wanted = !login.checked;
           try {
-            loginItem.set(!loginItem.get());
+            loginItem.set(wanted);
+            const now = loginItem.state();
+            // The OS can refuse or hold it back (macOS approval, Task Manager): say so instead of flipping back silently.
+            if (now.checked !== wanted) {
+              actions.showError('ccproxy: start at login not changed', now.needsApproval
+                ? 'macOS needs your approval: open System Settings › General › Login Items and allow ccproxy.'
+                : `The system did not take the change${now.note ? ` (${now.note})` : ''}.`);
+            }
           } catch (err) {
             actions.showError('ccproxy: start at login not changed', (err as Error).message);
           }
@@ -149,7 +178,7 @@ export function createTrayController(opts: TrayOptions): TrayController {
       tray.setImage(imageFor(next));
       shown = next;
     }
-    tray.setToolTip(tooltip(status));
+    tray.setToolTip(problem && !stopping ? `${tooltip(status)} (problem: ${shortError(problem)})` : tooltip(status, stopping));
     tray.setContextMenu(opts.Menu.buildFromTemplate(menuTemplate(status)));
   }
 
@@ -161,6 +190,14 @@ export function createTrayController(opts: TrayOptions): TrayController {
   return {
     refresh,
     state: () => shown,
+    setStopping() {
+      stopping = true;
+      refresh();
+    },
+    showProblem(message) {
+      problem = message;
+      refresh();
+    },
     destroy() {
       offStatus();
       tray.destroy();

@@ -4,8 +4,10 @@
 import type { SessionLike, ShellLike, WebContentsLike } from './electron-surface.js';
 
 /**
- * Sent as a header on the app's documents, on top of the meta CSP in renderer/index.html (both apply; the header
- * also covers a page that lost its meta tag). `connect-src 'none'`: in Electron the renderer talks only via IPC.
+ * Sent as a header on the app's documents, in addition to the meta CSP in renderer/index.html. The meta tag is the
+ * one relied on: webRequest header hooks have not reliably fired for file:// pages (test/unit/desktop-csp.test.ts
+ * proves the meta tag applies there). When the header does apply, it is the stricter of the two:
+ * `connect-src 'none'`, since in Electron the renderer talks only via IPC.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",

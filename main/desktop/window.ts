@@ -17,7 +17,14 @@ export interface WindowControllerOptions {
   devTools?: boolean;
   onBlocked?: (what: string) => void;
   onLoadError?: (err: Error) => void;
+  /** The page's process died; `reloading` is false once it keeps dying without ever finishing a load. */
+  onRendererGone?: (details: { reason: string; exitCode: number }, reloading: boolean) => void;
+  /** The window became visible (shown, restored) or not (hidden, minimized, closed). */
+  onVisibilityChange?: (visible: boolean) => void;
 }
+
+/** Crashes in a row, with no completed load between them, after which the window stops reloading. */
+export const MAX_RENDERER_RELOADS = 3;
 
 export interface WindowController {
   /** The renderer's file:// URL: the only page allowed in the window and the only trusted IPC sender. */
@@ -28,6 +35,8 @@ export interface WindowController {
   markQuitting(): void;
   /** The live window, if any. */
   window(): BrowserWindowLike | null;
+  /** Shown and not minimized: someone can see it. */
+  isVisible(): boolean;
   /** Where events go: the window's webContents while it exists. */
   webContents(): WebContentsLike | null;
   /** IPC gate: the caller must be our window's webContents showing our own page. */
@@ -84,6 +93,23 @@ export function createWindowController(opts: WindowControllerOptions): WindowCon
       w.show();
       w.focus();
     });
+    const visibility = () => opts.onVisibilityChange?.(!w.isDestroyed() && w.isVisible() && !w.isMinimized());
+    for (const event of ['show', 'hide', 'minimize', 'restore'] as const) w.on(event, visibility);
+    w.on('closed', () => opts.onVisibilityChange?.(false));
+
+    // A dead renderer leaves a blank window for good unless it is reloaded. A page that crashes while loading
+    // would crash again: reloads stop after a few in a row without a completed load.
+    let crashesInARow = 0;
+    w.webContents.on('did-finish-load', () => {
+      crashesInARow = 0;
+    });
+    w.webContents.on('render-process-gone', (_event, details) => {
+      if (details.reason === 'clean-exit' || w.isDestroyed()) return; // closing, not crashing
+      crashesInARow++;
+      const reloading = crashesInARow <= MAX_RENDERER_RELOADS;
+      opts.onRendererGone?.(details, reloading);
+      if (reloading) w.webContents.reload();
+    });
     w.loadURL(appUrl).catch((err: Error) => {
       opts.onLoadError?.(err);
       if (!w.isDestroyed()) w.show(); // an empty window beats an invisible one; the error is reported
@@ -107,6 +133,10 @@ export function createWindowController(opts: WindowControllerOptions): WindowCon
       quitting = true;
     },
     window: live,
+    isVisible() {
+      const w = live();
+      return !!w && w.isVisible() && !w.isMinimized();
+    },
     webContents: () => {
       const w = live();
       return w && !w.webContents.isDestroyed() ? w.webContents : null;

@@ -41,29 +41,63 @@ describe('desktop app wiring', () => {
     blocker = undefined;
   });
 
-  it('starts the runtime in-process with the tray, no window until asked', async () => {
+  it('starts the runtime in-process with the tray, and a manual launch opens the window', async () => {
     env = await desktopTestEnv();
     const fake = createFakeElectron();
     const handle = (await runDesktop(options(fake, env)))!;
     expect(handle.runtime.status().state).toBe('running');
     expect(fake.trays).toHaveLength(1);
     expect(fake.trays[0]!.image.path).toBe(ICONS.pooling.path);
-    expect(fake.windows).toHaveLength(0);
     expect(fake.notifications).toHaveLength(0);
     expect([...fake.ipcMain.handlers.keys()]).toContain('ccproxy:getStatus');
     expect(fake.app.dockHidden.value).toBe(true);
-
-    fake.trays[0]!.menu!.click('open');
+    // Stock GNOME shows no tray icon at all: without the window a manual launch would look like nothing happened.
     expect(fake.windows).toHaveLength(1);
+    await until(() => fake.windows[0]!.visible);
+
     const contents = fake.windows[0]!.webContents;
     const status = await fake.ipcMain.invoke('ccproxy:getStatus', ipcEventFrom(contents, handle.windows.appUrl));
     expect(status).toMatchObject({ state: 'running', endpoint: handle.runtime.status().endpoint });
   });
 
+  it('keeps a login launch (--hidden) in the tray until the window is asked for', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron();
+    const handle = (await runDesktop(options(fake, env, { argv: ['/usr/bin/electron', '/app', '--hidden'] })))!;
+    expect(handle.runtime.status().state).toBe('running');
+    expect(fake.windows).toHaveLength(0);
+    fake.trays[0]!.menu!.click('open');
+    expect(fake.windows).toHaveLength(1);
+  });
+
+  it('keeps a macOS login launch (wasOpenedAtLogin, no arguments possible) in the tray', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron();
+    fake.app.isPackaged = true;
+    fake.app.loginReport = { openAtLogin: true, status: 'enabled', wasOpenedAtLogin: true };
+    await runDesktop(options(fake, env, { platform: 'darwin', trayIcons: trayIcons('/icons', 'darwin') }));
+    expect(fake.windows).toHaveLength(0);
+  });
+
+  it('shows the window when macOS reopens the running app (activate)', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron();
+    await runDesktop(options(fake, env, { platform: 'darwin', argv: ['--hidden'], trayIcons: trayIcons('/icons', 'darwin') }));
+    expect(fake.windows).toHaveLength(0);
+    fake.app.emit('activate');
+    expect(fake.windows).toHaveLength(1);
+    await until(() => fake.windows[0]!.visible);
+    fake.windows[0]!.close(); // hidden, not destroyed
+    fake.app.emit('activate');
+    expect(fake.windows).toHaveLength(1);
+    expect(fake.windows[0]!.visible).toBe(true);
+  });
+
   it('lets a second launch focus the running window', async () => {
     env = await desktopTestEnv();
     const fake = createFakeElectron();
-    await runDesktop(options(fake, env));
+    await runDesktop(options(fake, env, { argv: ['--hidden'] }));
+    expect(fake.windows).toHaveLength(0);
     fake.app.emit('second-instance');
     expect(fake.windows).toHaveLength(1);
     await until(() => fake.windows[0]!.visible);
@@ -124,21 +158,25 @@ describe('desktop app wiring', () => {
     expect(fake.app.quitted).toBe(true);
   });
 
-  it('stops the runtime before quitting', async () => {
+  it('stops the runtime before quitting, then quits in Electron\'s order (windows closed, will-quit)', async () => {
     env = await desktopTestEnv();
     const fake = createFakeElectron();
     const handle = (await runDesktop(options(fake, env)))!;
-    handle.windows.show();
+    await until(() => fake.windows[0]!.visible);
     fake.trays[0]!.menu!.click('quit');
     expect(fake.app.quitted).toBe(false); // held back until the runtime has stopped
+    expect(fake.trays[0]!.menu!.item('status').label).toBe('Stopping… (finishing open requests)');
     await until(() => fake.app.quitted);
     expect(handle.runtime.status().state).toBe('stopped');
     expect(fake.trays[0]!.destroyed).toBe(true);
     expect(fake.ipcMain.handlers.size).toBe(0);
-    expect(fake.windows[0]!.close().defaultPrevented).toBe(false); // quitting: close really closes
+    // The first before-quit was held; the second went through: the hidden-on-close window really closed.
+    expect(fake.app.sequence).toEqual(['before-quit', 'before-quit', 'window-closed', 'will-quit', 'quit']);
+    expect(fake.windows[0]!.isDestroyed()).toBe(true);
+    expect(fake.app.exitCode).toBeNull();
   });
 
-  it('opens the log folder and reports when it cannot', async () => {
+  it('opens the log folder and reports when it cannot, without a blocking box', async () => {
     env = await desktopTestEnv();
     const fake = createFakeElectron();
     await runDesktop(options(fake, env));
@@ -146,7 +184,26 @@ describe('desktop app wiring', () => {
     expect(fake.shell.opened).toEqual([path.join(env.dir, 'logs')]);
     fake.shell.openPathResult = 'Failed to open path';
     fake.trays[0]!.menu!.click('log-folder');
-    await until(() => fake.dialog.errors.length > 0);
-    expect(fake.dialog.errors[0]!.content).toContain('Failed to open path');
+    await until(() => fake.dialog.messages.length > 0);
+    expect(fake.dialog.messages[0]).toMatchObject({ type: 'error', title: 'ccproxy: cannot open the log folder', detail: expect.stringContaining('Failed to open path') });
+    expect(fake.dialog.errors).toEqual([]);
+  });
+
+  it('installs a minimal app menu: Close and Quit on Linux, Edit shortcuts on macOS', async () => {
+    env = await desktopTestEnv();
+    const linux = createFakeElectron();
+    await runDesktop(options(linux, env, { argv: ['--hidden'] }));
+    // Not Electron's default (Reload, DevTools, Electron's Help links); Quit stays reachable without a tray.
+    const items = linux.appMenu.value!.template.flatMap((i) => i.submenu as Array<{ role?: string }>);
+    expect(items.map((i) => i.role).filter(Boolean)).toEqual(['close', 'quit']);
+    await env.cleanup();
+
+    env = await desktopTestEnv();
+    const mac = createFakeElectron();
+    await runDesktop(options(mac, env, { platform: 'darwin', argv: ['--hidden'], trayIcons: trayIcons('/icons', 'darwin') }));
+    const roles = mac.appMenu.value!.template.map((i) => i.role);
+    expect(roles).toEqual(['appMenu', 'editMenu', 'windowMenu']);
+    const edit = mac.appMenu.value!.template[1]!.submenu as Array<{ role?: string }>;
+    expect(edit.map((i) => i.role).filter(Boolean)).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll']);
   });
 });

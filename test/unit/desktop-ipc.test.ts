@@ -9,6 +9,7 @@ import { createPreloadApi, type IpcRendererLike } from '../../main/desktop/prelo
 import { FakeSession, FakeWebContents, createFakeElectron, ipcEventFrom } from '../fixtures/fake-electron.js';
 
 const APP_URL = 'file:///opt/ccproxy/resources/app.asar/dist/renderer/index.html';
+const tick = () => new Promise((r) => setTimeout(r, 0));
 
 /** A backend that records saves and lets the test push logs and status changes. */
 function stubBackend() {
@@ -16,10 +17,12 @@ function stubBackend() {
   const logListeners = new Set<(e: LogEntry) => void>();
   const statusListeners = new Set<(s: RuntimeStatus) => void>();
   const saves: SettingsPatch[] = [];
+  const entries: LogEntry[] = [];
+  let statsCalls = 0;
   const backend: ApiBackend = {
     status: () => status,
-    stats: () => ({ pool_enabled: true }) as never,
-    logs: () => [],
+    stats: () => (statsCalls++, { pool_enabled: true }) as never,
+    logs: () => [...entries],
     settingsView: () => ({}) as never,
     validateSettings: () => [],
     async saveSettings(patch) {
@@ -38,7 +41,16 @@ function stubBackend() {
   return {
     backend,
     saves,
-    log: (message: string) => logListeners.forEach((l) => l({ seq: 1, time: new Date(0).toISOString(), level: 'info', message })),
+    log(message: string) {
+      const entry: LogEntry = { seq: entries.length + 1, time: new Date(0).toISOString(), level: 'info', message };
+      entries.push(entry);
+      logListeners.forEach((l) => l(entry));
+    },
+    setStatus(next: Partial<RuntimeStatus>) {
+      Object.assign(status, next);
+      statusListeners.forEach((l) => l({ ...status }));
+    },
+    statsCalls: () => statsCalls,
     listenerCount: () => logListeners.size + statusListeners.size,
   };
 }
@@ -56,6 +68,7 @@ function setup(opts: { withWindow?: boolean } = {}) {
     target: () => target,
     onRefused: (channel, reason) => refused.push(`${channel}: ${reason}`),
   });
+  if (opts.withWindow !== false) handle.setPaused(false); // the window is on screen
   const trusted = ipcEventFrom(contents, APP_URL);
   return { fake, stub, contents, handle, refused, trusted, setTarget: (t: FakeWebContents | null) => void (target = t) };
 }
@@ -109,6 +122,7 @@ describe('IPC handlers', () => {
 
   it('pushes events to the window on ccproxy:event, and nowhere without one', async () => {
     const { contents, stub, setTarget, handle } = setup();
+    await tick();
     stub.log('[POOL] Created new connection abc123 (total: 1/10)');
     await new Promise((r) => setTimeout(r, 60)); // stats every 20 ms in this test
     expect(contents.sent.some(([ch, name, p]) => ch === EVENT_CHANNEL && name === 'log' && (p as LogEntry).message.includes('abc123'))).toBe(true);
@@ -121,6 +135,50 @@ describe('IPC handlers', () => {
 
     handle.dispose();
     expect(stub.listenerCount()).toBe(0);
+  });
+});
+
+describe('IPC events while the window is hidden', () => {
+  const logMessages = (contents: FakeWebContents) => contents.sent.filter(([, name]) => name === 'log').map(([, , p]) => (p as LogEntry).message);
+  const names = (contents: FakeWebContents) => contents.sent.map(([, name]) => name);
+
+  it('sends nothing and runs no stats timer until the window is shown', async () => {
+    const { contents, stub, handle } = setup({ withWindow: false });
+    stub.log('before the window');
+    await new Promise((r) => setTimeout(r, 60)); // three stats periods
+    expect(stub.statsCalls()).toBe(0);
+    expect(stub.listenerCount()).toBe(0);
+    expect(contents.sent).toEqual([]);
+    handle.dispose();
+  });
+
+  it('pauses while hidden, then catches up on show: missed log lines in order, status and stats, then live again', async () => {
+    const { contents, stub, handle } = setup();
+    await tick();
+    stub.log('seen live');
+    expect(logMessages(contents)).toEqual(['seen live']);
+
+    handle.setPaused(true);
+    expect(stub.listenerCount()).toBe(0); // no subscription at all while hidden
+    const statsBefore = stub.statsCalls();
+    stub.log('missed 1');
+    stub.setStatus({ pool_enabled: false });
+    stub.log('missed 2');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(stub.statsCalls()).toBe(statsBefore); // the 20 ms stats timer is stopped
+    expect(logMessages(contents)).toEqual(['seen live']);
+
+    contents.sent.length = 0;
+    handle.setPaused(false);
+    stub.log('live during the catch-up'); // held until the missed lines are out, so the order stays right
+    await tick();
+    expect(logMessages(contents)).toEqual(['missed 1', 'missed 2', 'live during the catch-up']);
+    const status = contents.sent.find(([, name]) => name === 'status')!;
+    expect(status[2]).toMatchObject({ pool_enabled: false });
+    expect(names(contents)).toContain('stats');
+    stub.log('live after');
+    expect(logMessages(contents).at(-1)).toBe('live after');
+    handle.dispose();
   });
 });
 
@@ -160,8 +218,10 @@ describe('preload bridge (window.ccproxy) over the handlers', () => {
     handle.dispose();
   });
 
-  it('delivers events by name, without the raw IPC event, until unsubscribed', () => {
+  it('delivers events by name, without the raw IPC event, until unsubscribed', async () => {
     const { api, stub, deliver, handle } = bridge();
+    await tick();
+    deliver(); // the catch-up sent when the window showed, before anyone listens
     const logs: unknown[] = [];
     const statuses: unknown[] = [];
     const off = api.on('log', (entry) => logs.push(entry));

@@ -2,6 +2,7 @@
 // electron-builder's own schema, the icon files, and `npm start`'s message where Electron is missing.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,7 +89,7 @@ describe('electron-builder.yml', () => {
     await expect(validateConfiguration(config, { add() {}, isEnabled: false })).resolves.toBeUndefined();
   });
 
-  it('flips the hardening fuses, hides the Dock icon and needs the tray library on Debian', () => {
+  it('flips the hardening fuses (re-signing unsigned macOS builds ad hoc), hides the Dock icon, no obsolete deb dependency', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,
@@ -96,11 +97,19 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      // Without it an unsigned fused build keeps a broken ad-hoc signature and Apple Silicon refuses to open it.
+      resetAdHocDarwinSignature: true,
     });
     expect(config.mac.extendInfo).toEqual({ LSUIElement: true });
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
-    expect(config.deb.depends).toContain('libayatana-appindicator3-1');
+    expect(config.deb.depends).not.toContain('libayatana-appindicator3-1'); // Electron 45's tray does not load it
     expect(config.win.target).toBe('nsis');
+  });
+
+  it('has the package.json fields the deb target requires (homepage, author email)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.author.email).toMatch(/^[^@\s]+@[^@\s]+\.[a-z]+$/);
   });
 
   it('ships what main.ts loads at runtime, and the icons it names exist', () => {
@@ -112,21 +121,44 @@ describe('electron-builder.yml', () => {
 });
 
 describe('npm start without the Electron binary', () => {
-  it('says what is missing, how to get it and how to run headless, and exits 1', () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-electron-'));
+  const start = (env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'start-desktop.mjs')], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+
+  it('tries the electron package\'s own installer once, with a progress line; offline it says so and offers npm run serve', async () => {
+    // "Offline": the download mirror is a loopback port nobody listens on, and an empty download cache.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'electron-cache-'));
     try {
-      // An override folder without a binary: the same situation as ELECTRON_SKIP_BINARY_DOWNLOAD, on any machine.
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'start-desktop.mjs')], {
-        env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: empty },
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
+      const r = start({ ELECTRON_SKIP_BINARY_DOWNLOAD: '', ELECTRON_OVERRIDE_DIST_PATH: '', ELECTRON_MIRROR: `http://127.0.0.1:${port}/`, electron_config_cache: cache });
       expect(r.status).toBe(1);
-      expect(r.stderr).toContain('the Electron binary is not installed here');
-      expect(r.stderr).toContain('node node_modules/electron/install.js');
-      expect(r.stderr).toContain('npx electron@45 --version');
+      expect(r.stderr).toMatch(/downloading Electron 45\.\d+\.\d+ for \w+-\w+ \(about 100 MB, once\)/);
+      expect(r.stderr).toContain('could not download the Electron binary');
       expect(r.stderr).toContain('npm run serve');
       expect(r.stderr).toContain('http://127.0.0.1:8000/ui');
+      expect(r.stderr).not.toContain('npx electron'); // fills npx's cache, not node_modules: no help here
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('does not download when ELECTRON_SKIP_BINARY_DOWNLOAD is set, and says how to get it', () => {
+    const r = start({ ELECTRON_SKIP_BINARY_DOWNLOAD: '1', ELECTRON_OVERRIDE_DIST_PATH: '' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toContain('downloading');
+    expect(r.stderr).toContain('ELECTRON_SKIP_BINARY_DOWNLOAD is set');
+    expect(r.stderr).toContain('npm run serve');
+  });
+
+  it('names an ELECTRON_OVERRIDE_DIST_PATH that holds no binary', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-electron-'));
+    try {
+      const r = start({ ELECTRON_OVERRIDE_DIST_PATH: empty });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`ELECTRON_OVERRIDE_DIST_PATH=${empty} holds no Electron binary`);
+      expect(r.stderr).toContain('npm run serve');
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }

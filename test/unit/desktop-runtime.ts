@@ -18,7 +18,7 @@ export interface DesktopTestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function desktopTestEnv(opts: { port?: number } = {}): Promise<DesktopTestEnv> {
+export async function desktopTestEnv(opts: { port?: number; shutdownGrace?: number } = {}): Promise<DesktopTestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccproxy-desktop-'));
   const upstream = await startFakeUpstream();
   const cfgPath = path.join(dir, '.ccproxy.toml');
@@ -28,6 +28,7 @@ export async function desktopTestEnv(opts: { port?: number } = {}): Promise<Desk
       '# kept by the save: a comment and a key the app does not manage',
       '[server]',
       `port = ${opts.port ?? 0}`,
+      ...(opts.shutdownGrace !== undefined ? [`shutdown_grace = ${opts.shutdownGrace}`] : []),
       '',
       '[upstream]',
       `base_url = "${upstream.url}"`,

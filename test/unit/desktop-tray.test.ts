@@ -55,6 +55,7 @@ function makeTray(fake: FakeElectron, runtime: TrayRuntime, platform: NodeJS.Pla
     openLogFolder: () => calls.push('log-folder'),
     showError: (title, message) => fake.electron.dialog.showErrorBox(title, message),
     quit: () => calls.push('quit'),
+    forceQuit: () => calls.push('force-quit'),
     ...extra,
   };
   const controller = createTrayController({ ...fake.electron, runtime, actions, icons: ICONS, platform });
@@ -108,7 +109,7 @@ describe('tray menu', () => {
     const fake = createFakeElectron();
     const stub = stubRuntime();
     const calls: string[] = [];
-    createTrayController({ ...fake.electron, runtime: stub.runtime, icons: trayIcons('/icons', 'darwin'), platform: 'darwin', actions: { openWindow: () => calls.push('open'), copyText() {}, openLogFolder() {}, showError() {}, quit() {} } });
+    createTrayController({ ...fake.electron, runtime: stub.runtime, icons: trayIcons('/icons', 'darwin'), platform: 'darwin', actions: { openWindow: () => calls.push('open'), copyText() {}, openLogFolder() {}, showError() {}, quit() {}, forceQuit() {} } });
     const tray = fake.trays[0]!;
     expect(tray.image.path).toBe(path.join('/icons', 'trayTemplate.png'));
     expect(tray.image.template).toBe(true);
@@ -121,15 +122,50 @@ describe('tray menu', () => {
   it('toggles "Start at login" where supported, and leaves it out otherwise', () => {
     const fake = createFakeElectron();
     const login = { openAtLogin: false };
-    const { menu } = makeTray(fake, stubRuntime().runtime, 'win32', { loginItem: { get: () => login.openAtLogin, set: (v) => void (login.openAtLogin = v) } });
-    expect(menu().item('login')).toMatchObject({ label: 'Start at login', checked: false });
+    const loginItem = { state: () => ({ checked: login.openAtLogin, available: true, note: null, needsApproval: false }), set: (v: boolean) => void (login.openAtLogin = v) };
+    const { menu } = makeTray(fake, stubRuntime().runtime, 'win32', { loginItem });
+    expect(menu().item('login')).toMatchObject({ label: 'Start at login', checked: false, enabled: true });
     menu().click('login');
     expect(login.openAtLogin).toBe(true);
     expect(menu().item('login').checked).toBe(true);
+    expect(fake.dialog.errors).toEqual([]);
 
     const linux = createFakeElectron();
     const { menu: linuxMenu } = makeTray(linux, stubRuntime().runtime, 'linux');
     expect(() => linuxMenu().item('login')).toThrow(/no menu item/);
+  });
+
+  it('says so when the system does not take "Start at login" (macOS approval), instead of flipping back silently', () => {
+    const fake = createFakeElectron();
+    let approval = false;
+    const loginItem = {
+      state: () => (approval ? { checked: false, available: true, note: 'allow it in System Settings › Login Items', needsApproval: true } : { checked: false, available: true, note: null, needsApproval: false }),
+      set: () => void (approval = true),
+    };
+    const { menu } = makeTray(fake, stubRuntime().runtime, 'darwin', { loginItem });
+    menu().click('login');
+    expect(fake.dialog.errors).toEqual([{ title: 'ccproxy: start at login not changed', content: expect.stringContaining('System Settings › General › Login Items') }]);
+    expect(menu().item('login')).toMatchObject({ label: 'Start at login (allow it in System Settings › Login Items)', checked: false });
+  });
+
+  it('shows "Stopping…" while quitting, with a Quit now that does not wait', () => {
+    const fake = createFakeElectron();
+    const { menu, controller, calls, tray } = makeTray(fake, stubRuntime().runtime);
+    controller.setStopping();
+    expect(menu().template.map((i) => i.label ?? '---')).toEqual(['Stopping… (finishing open requests)', '---', 'Quit now (drop open requests)']);
+    expect(tray.tooltip).toBe('ccproxy: stopping…');
+    menu().click('quit');
+    expect(calls).toEqual(['force-quit']);
+  });
+
+  it('shows a background problem in the menu and the tooltip; the line opens the log folder', () => {
+    const fake = createFakeElectron();
+    const { menu, controller, calls, tray } = makeTray(fake, stubRuntime().runtime);
+    controller.showProblem('unexpected error: Cannot read properties of undefined (reading \'x\')');
+    expect(menu().item('problem').label).toContain("unexpected error: Cannot read properties of undefined (reading 'x')");
+    expect(tray.tooltip).toContain('problem: unexpected error');
+    menu().click('problem');
+    expect(calls).toEqual(['log-folder']);
   });
 
   it('shows a failed save and puts the checkbox back', async () => {

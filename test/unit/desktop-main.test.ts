@@ -1,0 +1,172 @@
+// The built Electron entry points, run as they are: dist/main/desktop/main.js in Node with `electron` resolved to a
+// small recording stand-in (the real binary is absent here), and the preload bundle in a CommonJS sandbox.
+import { spawnSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATION_NAMES } from '../../main/common/contract.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const MAIN = path.join(ROOT, 'dist', 'main', 'desktop', 'main.js');
+const PRELOAD = path.join(ROOT, 'dist', 'main', 'desktop', 'preload.cjs');
+
+function ensureBuilt(): void {
+  if ([MAIN, PRELOAD, path.join(ROOT, 'dist', 'renderer', 'index.html')].every((f) => fs.existsSync(f))) return;
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+}
+
+/** A recording stand-in for the `electron` module: enough for main.ts to start the app, then it reports. */
+const FAKE_ELECTRON = String.raw`
+const report = { setPath: {}, windows: [], trays: [], errorBoxes: [] };
+function finish(code) {
+  process.stdout.write('\nFAKE_ELECTRON_REPORT ' + JSON.stringify(report) + '\n');
+  process.exit(code);
+}
+const on = function () { return this; };
+export const app = {
+  isPackaged: false, dock: undefined,
+  setName(n) { report.name = n; }, setPath(k, v) { report.setPath[k] = v; }, getPath() { return process.env.FAKE_APP_DATA; },
+  setAppUserModelId() {}, getAppPath() { return process.env.FAKE_APP_PATH; },
+  requestSingleInstanceLock() { return true; }, whenReady() { return Promise.resolve(); }, on,
+  quit() { finish(0); }, exit(code) { finish(code ?? 0); },
+  getLoginItemSettings() { return { openAtLogin: false }; }, setLoginItemSettings() {},
+};
+export const Menu = { buildFromTemplate: (t) => ({ template: t }), setApplicationMenu(m) { report.appMenu = m; } };
+export class BrowserWindow {
+  constructor(options) {
+    this.record = { preload: options.webPreferences.preload, icon: options.icon, sandbox: options.webPreferences.sandbox };
+    report.windows.push(this.record);
+    const session = { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, webRequest: { onHeadersReceived() {} } };
+    this.webContents = { id: 1, session, isDestroyed: () => false, send() {}, setWindowOpenHandler() {}, on, reload() {} };
+  }
+  async loadURL(url) { this.record.url = url; }
+  show() {} hide() {} focus() {} restore() {} isMinimized() { return false; } isVisible() { return true; } isDestroyed() { return false; }
+  on() { return this; } once() { return this; }
+}
+export class Tray {
+  constructor(image) { this.record = { image: image.path }; report.trays.push(this.record); }
+  setImage(image) { this.record.image = image.path; }
+  setToolTip(t) { this.record.tooltip = t; if (t.includes('Running at')) setTimeout(() => finish(0), 0); }
+  setContextMenu() {} on() { return this; } destroy() {}
+}
+export const nativeImage = { createFromPath: (p) => ({ path: p, setTemplateImage() {} }) };
+export const ipcMain = { handle() {}, removeHandler() {} };
+export const shell = { openExternal: async () => {}, openPath: async () => '' };
+export const clipboard = { writeText() {} };
+export const dialog = {
+  showErrorBox(title, content) { report.errorBoxes.push({ title, content }); },
+  showMessageBox: async () => ({ response: 0 }),
+};
+export class Notification { static isSupported() { return false; } show() {} on() { return this; } }
+export default { app, Menu, BrowserWindow, Tray, nativeImage, ipcMain, shell, clipboard, dialog, Notification };
+`;
+
+interface Report {
+  name: string;
+  windows: Array<{ preload: string; icon?: string; url?: string; sandbox: boolean }>;
+  trays: Array<{ image: string; tooltip?: string }>;
+  errorBoxes: Array<{ title: string; content: string }>;
+}
+
+describe('dist/main/desktop/main.js, run with a stand-in electron', () => {
+  let dir: string;
+  beforeAll(() => {
+    ensureBuilt();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccproxy-main-'));
+    fs.writeFileSync(path.join(dir, 'electron.mjs'), FAKE_ELECTRON);
+    // electron-log/main needs Electron itself; electron-log/node is the same logger for Node.
+    fs.writeFileSync(
+      path.join(dir, 'hooks.mjs'),
+      `export async function resolve(specifier, context, next) {
+  if (specifier === 'electron') return { url: ${JSON.stringify(pathToFileURL(path.join(dir, 'electron.mjs')).href)}, shortCircuit: true };
+  if (specifier === 'electron-log/main') return next('electron-log/node', context);
+  return next(specifier, context);
+}\n`,
+    );
+    fs.writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function run(args: string[]): { report: Report; stdout: string; status: number | null } {
+    const home = fs.mkdtempSync(path.join(dir, 'home-'));
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(dir, 'register.mjs')).href, MAIN, ...args], {
+      cwd: home, // no ./.ccproxy.toml here, and HOME has none either: only --config decides
+      env: { ...process.env, HOME: home, USERPROFILE: home, CCPROXY_CONFIG: '', FAKE_APP_PATH: ROOT, FAKE_APP_DATA: home },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('FAKE_ELECTRON_REPORT '));
+    if (!line) throw new Error(`main.js did not report (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    return { report: JSON.parse(line.slice('FAKE_ELECTRON_REPORT '.length)) as Report, stdout: r.stdout, status: r.status };
+  }
+
+  function config(name: string, text: string): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  it('finds the preload, the page and the icons in the build output, and starts with the --config file', () => {
+    const cfg = config('given.toml', '[server]\nport = 0\n\n[pool_settings]\nwarmup_on_startup = false\n\n[upstream]\nbase_url = "http://127.0.0.1:9"\n');
+    const { report, stdout, status } = run(['--config', cfg]);
+    expect(status).toBe(0);
+    expect(report.errorBoxes).toEqual([]);
+    expect(report.name).toBe('ccproxy');
+    const win = report.windows[0]!; // a manual launch: the window opens
+    expect(win.preload).toBe(PRELOAD);
+    expect(fs.existsSync(win.preload)).toBe(true);
+    expect(win.url).toBe(pathToFileURL(path.join(ROOT, 'dist', 'renderer', 'index.html')).href);
+    expect(fs.existsSync(new URL(win.url!))).toBe(true);
+    expect(fs.existsSync(win.icon!)).toBe(true);
+    expect(win.sandbox).toBe(true);
+    expect(fs.existsSync(report.trays[0]!.image)).toBe(true);
+    expect(report.trays[0]!.tooltip).toMatch(/Running at http:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).toContain(`[STARTUP] Starting ccproxy (config: ${cfg})`);
+  });
+
+  it('takes --config=FILE too; an invalid file gets the one blocking box (nothing is served yet), then exits', () => {
+    const cfg = config('invalid.toml', '[pool_settings]\nmax_size = 0\n');
+    const { report } = run([`--config=${cfg}`, '--hidden']);
+    expect(report.windows).toEqual([]);
+    expect(report.trays).toEqual([]);
+    expect(report.errorBoxes).toHaveLength(1);
+    expect(report.errorBoxes[0]!.content).toContain('max_size');
+    expect(report.errorBoxes[0]!.content).toContain(cfg);
+  });
+
+  it('imports nothing at runtime but Node built-ins, electron and production dependencies', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const code = fs.readFileSync(MAIN, 'utf8');
+    const specifiers = new Set([...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g)].map((m) => m[1]!));
+    const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
+    const allowed = (s: string) => s.startsWith('node:') || builtinModules.includes(s) || s === 'electron' || packageOf(s) in pkg.dependencies;
+    expect([...specifiers].filter((s) => !allowed(s))).toEqual([]);
+    expect(specifiers).toContain('electron');
+  });
+});
+
+describe('dist/main/desktop/preload.cjs', () => {
+  beforeAll(ensureBuilt);
+
+  it('is CommonJS that requires only electron, and exposes window.ccproxy', () => {
+    const code = fs.readFileSync(PRELOAD, 'utf8');
+    const required: string[] = [];
+    const exposed: Record<string, unknown> = {};
+    const electron = {
+      contextBridge: { exposeInMainWorld: (name: string, api: unknown) => void (exposed[name] = api) },
+      ipcRenderer: { invoke: async () => undefined, on: () => {} },
+    };
+    const module = { exports: {} };
+    // A sandboxed preload gets a CommonJS `require` limited to a few modules; ES module syntax is a SyntaxError here.
+    const wrapper = vm.runInNewContext(`(function (require, module, exports) {\n${code}\n})`, { console }) as (r: (id: string) => unknown, m: object, e: object) => void;
+    wrapper((id) => (required.push(id), id === 'electron' ? electron : undefined), module, module.exports);
+    expect(required).toEqual(['electron']);
+    expect(Object.keys(exposed)).toEqual(['ccproxy']);
+    expect(Object.keys(exposed.ccproxy as object).sort()).toEqual([...OPERATION_NAMES, 'on'].sort());
+  });
+});
