@@ -35,6 +35,13 @@ export interface UpstreamCredential {
   authToken?: string;
 }
 
+/** [upstream] api_key / auth_token, when the proxy holds a credential of its own. */
+export function proxyCredential(upstream: { api_key?: string; auth_token?: string }): UpstreamCredential | null {
+  if (upstream.api_key) return { apiKey: upstream.api_key };
+  if (upstream.auth_token) return { authToken: upstream.auth_token };
+  return null;
+}
+
 /**
  * The client's raw header list (Node's `rawHeaders`: name, value, name, value…) as it goes upstream.
  * With a credential of the proxy's own, the client's credential lines are replaced by it.

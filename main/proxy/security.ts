@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { ProxyError } from './errors.js';
-import { proxyCredential } from './routes/anthropic.js';
+import { proxyCredential } from './headers.js';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const WILDCARD_BINDS = new Set(['0.0.0.0', '::', '[::]']);

@@ -80,6 +80,30 @@ describe('the numbers while requests run', () => {
     }
   });
 
+  it('sustained load from 32 clients opens no more connections in all than max_size (no churn)', async () => {
+    const h = await startHarness({ config: { pool_settings: { min_size: 2, max_size: 10, acquire_timeout: 30 } } });
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          const got: number[] = [];
+          for (let i = 0; i < 20; i++) {
+            const res = await postMessage(h.url);
+            await res.arrayBuffer();
+            got.push(res.status);
+          }
+          return got;
+        }),
+      );
+      expect(statuses.flat().filter((s) => s !== 200)).toEqual([]);
+      expect(h.upstream.connectionsAccepted).toBeLessThanOrEqual(10);
+      const stats = await h.stats();
+      expect(stats.stats.connections_created).toBeLessThanOrEqual(10);
+      expect(stats.stats.connections_destroyed).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('exhaustion with a short acquire_timeout answers 503 overloaded_error with retry-after, and counts it', async () => {
     const h = await startHarness({ config: { pool_settings: { min_size: 1, max_size: 1, acquire_timeout: 0.2 } } });
     try {

@@ -64,6 +64,8 @@ describe('request headers', () => {
     const head = `POST /v1/messages?beta=true HTTP/1.1\r\n${lines.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
     const answer = await rawExchange(h.url, head, body);
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    // Clients keep idle sockets as long as the server's hint says (undici: 4 s without one): ours outlasts them.
+    expect(answer).toMatch(/\r\nKeep-Alive: timeout=75\r\n/i);
     const seen = h.upstream.requests.at(-1)!;
     expect(seen.url).toBe('/v1/messages?beta=true');
     expect(seen.body).toBe(body);

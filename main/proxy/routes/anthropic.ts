@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { AppDeps } from '../deps.js';
 import { acquireFor, clientGoneSignal, releaseAfter } from '../exchange.js';
 import { forward } from '../forward.js';
-import { upstreamRequestHeaders, type UpstreamCredential } from '../headers.js';
+import { proxyCredential, upstreamRequestHeaders } from '../headers.js';
 import { bodyFor, declaredLength, discardBody, tooLarge } from '../request-body.js';
 
 /** The word the [API] log line uses for each route ("for message request", as the seed shows). */
@@ -14,13 +14,6 @@ export function purposeOf(method: string, path: string): string {
   if (path === '/v1/messages/count_tokens') return 'count_tokens';
   if (path === '/v1/models' || path.startsWith('/v1/models/')) return 'models';
   return `${method} ${path}`;
-}
-
-/** [upstream] api_key / auth_token, when the proxy holds a credential of its own. */
-export function proxyCredential(upstream: { api_key?: string; auth_token?: string }): UpstreamCredential | null {
-  if (upstream.api_key) return { apiKey: upstream.api_key };
-  if (upstream.auth_token) return { authToken: upstream.auth_token };
-  return null;
 }
 
 /** Header lines set on the reply before it was hijacked (CORS for an allowed origin), as raw lines. */
