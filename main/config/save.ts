@@ -77,10 +77,3 @@ export function undoWrite(plan: PlannedWrite): void {
   if (plan.before !== null) writeFileAtomic(plan.target, plan.before, plan.file);
   else fs.rmSync(plan.target, { force: true });
 }
-
-/** Plans and writes in one step; for callers that have nothing to apply in between. Returns the new file layer. */
-export function saveConfigPatch(file: string, patch: Layer): Layer {
-  const plan = planSave(file, patch);
-  commitWrite(plan);
-  return plan.nextFile;
-}
