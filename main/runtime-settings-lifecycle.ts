@@ -83,10 +83,20 @@ export function createSettingsLifecycle(deps: SettingsLifecycleDeps): SettingsLi
     if (before.server.body_limit_mb !== after.server.body_limit_mb) log.info('[SETTINGS] server.body_limit_mb applies from the next start');
   }
 
-  /** Opens the listener `after` needs, if any. Throws with a message saying nothing changed. */
+  /**
+   * Opens the listener `after` needs, if any; throws when a new address cannot be opened. The same address
+   * is only reopened after a failed start (nothing serves yet): still taken, the save goes on without it.
+   */
   async function listenerFor(before: Config, after: Config): Promise<OpenedListener | null> {
     if (!deps.needsListener(before, after)) return null;
-    return deps.openListener(after);
+    try {
+      return await deps.openListener(after);
+    } catch (err) {
+      const moved = before.server.host !== after.server.host || before.server.port !== after.server.port;
+      if (moved) throw err;
+      log.warn(`[SETTINGS] Still not listening: ${(err as Error).message}`);
+      return null;
+    }
   }
 
   async function save(patch: SettingsPatch): Promise<SaveResult> {

@@ -83,6 +83,23 @@ describe('a save that cannot be applied', () => {
   });
 });
 
+describe('after a start that failed (port taken)', () => {
+  it('other settings still save; a free port then starts serving', async () => {
+    const port = await takenPort();
+    const s = await start({ toml: BASE_TOML.replace('port = 0', `port = ${port}`), allowFailedStart: true });
+    expect(s.runtime.status().state).toBe('error');
+    const kept = await s.runtime.saveSettings({ pool_settings: { max_size: 4 } });
+    expect(kept).toMatchObject({ ok: true, restarted: false });
+    expect(fs.readFileSync(s.configPath, 'utf8')).toContain('max_size = 4');
+    expect(s.runtime.status().state).toBe('error');
+    expect(s.logs().some((l) => l.startsWith(`[SETTINGS] Still not listening: Port ${port}`))).toBe(true);
+    const moved = await s.runtime.saveSettings({ server: { port: 0 } });
+    expect(moved).toMatchObject({ ok: true, restarted: true });
+    expect(s.runtime.status().state).toBe('running');
+    expect((await fetch(`${s.runtime.status().endpoint}/health`)).status).toBe(200);
+  });
+});
+
 describe('proxy credentials', () => {
   const withProxy = BASE_TOML.replace('[upstream]\n', '[upstream]\nproxy_url = "http://alice:pw-s3cr3t-9@127.0.0.1:3128"\n');
 
