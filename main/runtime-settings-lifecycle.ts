@@ -124,6 +124,7 @@ export function createSettingsLifecycle(deps: SettingsLifecycleDeps): SettingsLi
       log.error(`[SETTINGS] ${errors.map((e) => e.message).join(' ')}`);
       return { ok: false, errors };
     }
+    const overrideBefore = poolingOverride;
     if (touches(patch, 'pool_settings', 'enabled')) poolingOverride = null;
     loaded = { ...loaded, config, sources, configPath: loaded.savePath, layers: { ...loaded.layers, file: plan.nextFile } };
     try {
@@ -132,6 +133,7 @@ export function createSettingsLifecycle(deps: SettingsLifecycleDeps): SettingsLi
     } catch (err) {
       // Applying failed after the write: the old text goes back, so file and proxy still agree.
       loaded = before;
+      poolingOverride = overrideBefore;
       await opened?.discard().catch(() => {});
       await applyRunning(config, before.config).catch(() => {});
       let fileNote = 'the file is as it was';
@@ -155,8 +157,7 @@ export function createSettingsLifecycle(deps: SettingsLifecycleDeps): SettingsLi
     poolingOverride = enabled === configured ? null : enabled;
     if (deps.pool.enabled !== enabled) await deps.pool.reconfigure(poolSettings(), loaded.config.upstream);
     deps.changed();
-    const where = loaded.configPath ? `${loaded.configPath} still says enabled = ${configured}` : `the configured value is enabled = ${configured}`;
-    log.info(`[SETTINGS] Pooling ${enabled ? 'enabled' : 'disabled'} for this run only (not saved; ${where})`);
+    log.info(`[SETTINGS] Pooling ${enabled ? 'enabled' : 'disabled'} for this run only (not saved; the configured value is enabled = ${configured})`);
     return { ok: true, view: settingsView(loaded), restarted: false, saved: false, shadowed: [] };
   }
 

@@ -37,7 +37,7 @@ export function parseTomlText(text: string | null, file: string): Layer {
   try {
     return parseToml(text) as Layer;
   } catch (err) {
-    throw new ConfigError([`Cannot save: ${file} is not valid TOML right now (${(err as Error).message.split('\n')[0]}). Fix the file by hand first; nothing was changed.`]);
+    throw new ConfigError([`${file} is not valid TOML: ${(err as Error).message.split('\n')[0]}`]);
   }
 }
 
@@ -58,7 +58,12 @@ export interface PlannedWrite {
 export function planSave(file: string, patch: Layer): PlannedWrite {
   const target = resolveSaveTarget(file);
   const before = readTextIfExists(target);
-  const beforeFile = parseTomlText(before, file);
+  let beforeFile: Layer;
+  try {
+    beforeFile = parseTomlText(before, file);
+  } catch (err) {
+    throw new ConfigError([`Cannot save settings: ${(err as Error).message}. Fix the file by hand first; nothing was changed.`]);
+  }
   const nextFile = applyPatch(beforeFile, patch);
   const after = renderToml(before, nextFile);
   // The patch library must give back exactly the data we asked for; a surprise is refused, not written.

@@ -84,6 +84,17 @@ describe('a save that cannot be written leaves the file byte-identical', () => {
   });
 });
 
+describe('a file broken by hand since the start', () => {
+  it('is not overwritten: the save is refused and says to fix the file first', async () => {
+    const s = await start({ toml: BASE_TOML });
+    fs.writeFileSync(s.configPath, `${BASE_TOML}max_size = \n`);
+    const before = bytesOf(s.configPath);
+    const result = await s.runtime.saveSettings({ pool_settings: { max_size: 4 } });
+    expect(result).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(new RegExp(`^Cannot save settings: .*ccproxy\\.toml is not valid TOML: .*Fix the file by hand first; nothing was changed\\.$`)) }] });
+    expect(bytesOf(s.configPath)).toEqual(before);
+  });
+});
+
 describe('what a save keeps', () => {
   it('a symlinked config: the link stays a link, its target is updated, mode and owner are kept', async () => {
     const dir = tempDir();
