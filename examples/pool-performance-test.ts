@@ -1,9 +1,11 @@
 // Measures request times through a running proxy, and with --compare pooled against unpooled in one run.
 //   npm run example:performance [-- --url http://localhost:8000] [--requests 20] [--compare]
-// --compare switches the *server's* pooling through its admin API (and switches it back afterwards):
-// setting POOL_SETTINGS__ENABLED for this script would change nothing on the server.
+// --compare switches the *server's* pooling through its admin API for its current run only (nothing is saved)
+// and switches it back afterwards, also on Ctrl-C, kill and a closed pipe (`| head`). Setting
+// POOL_SETTINGS__ENABLED for this script would change nothing on the server.
 import { parseArgs } from 'node:util';
-import { ms, poolStats, proxyClient, sequential, setServerPooling, summarise, table, type Summary } from './lib/perf.js';
+import { EndingError, guardServerPooling } from './lib/pooling-guard.js';
+import { ms, poolStats, proxyClient, sequential, summarise, table, type Summary } from './lib/perf.js';
 
 const { values } = parseArgs({
   options: {
@@ -66,22 +68,24 @@ async function main(): Promise<void> {
     report(await measure(url, n, initial.pool_enabled ? 'pooled' : 'unpooled'));
     return;
   }
+  const pooling = guardServerPooling(url, initial.pool_enabled);
   try {
-    await setServerPooling(url, true);
+    await pooling.set(true);
     const pooled = await measure(url, n, 'pooled');
     report(pooled);
-    await setServerPooling(url, false);
+    await pooling.set(false);
     const direct = await measure(url, n, 'unpooled');
     report(direct);
     console.log(`\n${comparisonTable(pooled, direct)}`);
   } finally {
-    await setServerPooling(url, initial.pool_enabled);
-    console.log(`(server pooling restored to ${initial.pool_enabled ? 'enabled' : 'disabled'})`);
+    await pooling.restore();
+    pooling.dispose();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((err: Error) => {
+    if (err instanceof EndingError) return; // interrupted: the guard restores the server and exits
     console.error(`pool-performance-test: ${err.message}`);
     process.exit(1);
   });

@@ -1,11 +1,8 @@
 // The runtime: config + pool + proxy server + log bus. The only thing the shells (CLI, Electron) touch.
 import type { FastifyInstance } from 'fastify';
-import type { LogEntry, PoolStatsResponse, RuntimeStatus, SaveResult, SettingsPatch } from './common/contract.js';
-import { ConfigError, validateLayers, type LoadedConfig } from './config/load.js';
+import type { LogEntry, PoolStatsResponse, RuntimeStatus, SaveResult } from './common/contract.js';
+import type { LoadedConfig } from './config/load.js';
 import type { Config, PoolSettings, UpstreamSettings } from './config/schema.js';
-import { writeTomlAtomic } from './config/save.js';
-import { watchConfigFile } from './config/watch.js';
-import { parse as parseToml } from 'smol-toml';
 import { createLogBus, type ElectronLogLike, type LogBus } from './logging/log-bus.js';
 import { PoolManager } from './pool/manager.js';
 import type { Clock, ConnectionFactory } from './pool/types.js';
@@ -13,7 +10,7 @@ import { createConnectionFactory } from './pool/upstream-connection.js';
 import { buildApp, type AppDeps } from './proxy/app.js';
 import { createMetrics } from './proxy/metrics.js';
 import { createServerApi, type ApiBackend, type ServerApi } from './api/server-api.js';
-import { prepareSave, problemsOf, settingsView } from './runtime-settings.js';
+import { createSettingsLifecycle, type OpenedListener } from './runtime-settings-lifecycle.js';
 import { listen, PortInUseError } from './runtime-listen.js';
 import { RequestStats } from './runtime-stats.js';
 
@@ -34,6 +31,8 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime extends ApiBackend {
+  /** Switches pooling for this run only, writing nothing (the comparison example uses it). */
+  setPoolingRuntime(enabled: boolean): Promise<SaveResult>;
   start(): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
   config(): Config;
@@ -44,14 +43,12 @@ export interface Runtime extends ApiBackend {
 }
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
-  let loaded = opts.loaded;
-  const logBus = createLogBus({ base: opts.logBase, level: loaded.config.logging.level, bufferSize: loaded.config.logging.buffer_size, console: opts.console, file: opts.fileLog });
+  const initial = opts.loaded.config;
+  const logBus = createLogBus({ base: opts.logBase, level: initial.logging.level, bufferSize: initial.logging.buffer_size, console: opts.console, file: opts.fileLog });
   const log = logBus.logger;
-  const secretsOf = (c: Config) => [c.upstream.api_key, c.upstream.auth_token, c.security.auth_token].filter((s): s is string => !!s);
-  logBus.setSecrets(secretsOf(loaded.config));
   const pool = new PoolManager({
-    pool: loaded.config.pool_settings,
-    upstream: loaded.config.upstream,
+    pool: initial.pool_settings,
+    upstream: initial.upstream,
     factoryFor: opts.factoryFor ?? createConnectionFactory,
     log,
     clock: opts.clock,
@@ -63,12 +60,22 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   let boundUrl = '';
   let state: RuntimeStatus['state'] = 'stopped';
   let error: string | null = null;
-  let stopWatching: () => void = () => {};
-  /** The text of our own last save, so the watcher does not re-apply it. */
-  let lastWritten: string | null = null;
 
   const metrics = createMetrics(() => ({ counters: pool.counterSnapshot(), waiting: pool.waiting(), enabled: pool.enabled }));
-  const endpoint = () => boundUrl || `http://${loaded.config.server.host}:${loaded.config.server.port}`;
+  const settings = createSettingsLifecycle({
+    initial: opts.loaded,
+    log,
+    pool,
+    logOutput: logBus,
+    // Before the first start nothing listens yet (start() uses the new address); after a failed start
+    // (port in use) any save may open the listener.
+    needsListener: (before, after) => state === 'error' || (app !== null && (before.server.host !== after.server.host || before.server.port !== after.server.port)),
+    openListener: (next) => openBeside(next),
+    changed: () => setState(state, error), // same state, but pool_enabled may have changed: tell the listeners
+    isShuttingDown: () => shuttingDown,
+  });
+  const cfg = () => settings.current().config;
+  const endpoint = () => boundUrl || `http://${cfg().server.host}:${cfg().server.port}`;
   const status = (): RuntimeStatus => ({ state, endpoint: endpoint(), pool_enabled: pool.enabled, error });
   const setState = (next: RuntimeStatus['state'], err: string | null = null) => {
     state = next;
@@ -81,7 +88,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const stats = (): PoolStatsResponse => requests.snapshot();
 
   const appDeps: AppDeps = {
-    config: () => loaded.config,
+    config: cfg,
     exchange: { pool, log },
     log,
     stats,
@@ -92,25 +99,40 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     plugins: opts.plugins,
   };
 
-  async function openListener(): Promise<{ url: string; port: number }> {
-    const next = buildApp({ ...appDeps, api: runtime.api });
+  /** Builds the app and listens on `next`'s address; the caller decides when it becomes the proxy's listener. */
+  async function listenOn(next: Config): Promise<{ next: FastifyInstance; bound: { url: string; port: number } }> {
+    const fresh = buildApp({ ...appDeps, api });
     try {
-      const bound = await listen(next, loaded.config.server.host, loaded.config.server.port);
-      app = next;
-      boundUrl = bound.url;
-      return bound;
+      return { next: fresh, bound: await listen(fresh, next.server.host, next.server.port) };
     } catch (err) {
-      await next.close().catch(() => {});
+      await fresh.close().catch(() => {});
       throw err;
     }
   }
 
-  const runtime: Runtime = {
-    pool,
-    logBus,
-    app: () => app,
-    config: () => loaded.config,
-    api: undefined as unknown as ServerApi,
+  /** A listener for a settings change, opened while the old one still serves. */
+  async function openBeside(nextConfig: Config): Promise<OpenedListener> {
+    const { next, bound } = await listenOn(nextConfig);
+    return {
+      url: bound.url,
+      async activate() {
+        const old = app;
+        app = next;
+        boundUrl = bound.url;
+        log.info(`[SETTINGS] Now listening on ${bound.url}`);
+        // Recovering from a start that failed (port in use): the pool has not started yet.
+        if (!pool.started) {
+          await startPool(bound.url);
+          settings.watch();
+        }
+        setState('running');
+        void old?.close();
+      },
+      discard: () => next.close(),
+    };
+  }
+
+  const backend: ApiBackend & Pick<Runtime, 'setPoolingRuntime'> = {
     status,
     stats,
     logs: (): LogEntry[] => logBus.entries(),
@@ -119,19 +141,32 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       statusListeners.add(l);
       return () => statusListeners.delete(l);
     },
-    settingsView: () => settingsView(loaded),
-    validateSettings: (patch: SettingsPatch) => {
-      const r = prepareSave(loaded, patch);
-      return r.ok ? [] : r.errors;
-    },
+    settingsView: () => settings.view(),
+    validateSettings: (patch) => settings.validate(patch),
+    saveSettings: (patch) => settings.save(patch),
+    setPoolingRuntime: (enabled) => settings.setPoolingRuntime(enabled),
+  };
+  const api = createServerApi(backend);
+
+  const runtime: Runtime = {
+    ...backend,
+    api,
+    pool,
+    logBus,
+    app: () => app,
+    config: cfg,
 
     async start() {
       setState('starting');
+      const loaded = settings.current();
       log.info(`[STARTUP] Starting ccproxy (config: ${loaded.configPath ?? 'none found, using defaults'})`);
       for (const w of loaded.warnings) log.warn(`[STARTUP] ${w}`);
       let bound: { url: string; port: number };
       try {
-        bound = await openListener();
+        const opened = await listenOn(loaded.config);
+        app = opened.next;
+        boundUrl = opened.bound.url;
+        bound = opened.bound;
       } catch (err) {
         const message = err instanceof PortInUseError ? err.message : `Cannot listen on ${loaded.config.server.host}:${loaded.config.server.port}: ${(err as Error).message}`;
         log.error(`[STARTUP] ${message}`);
@@ -141,41 +176,23 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       }
       await startPool(bound.url);
       setState('running');
-      stopWatching = watchConfigFile(loaded.savePath, (text) => void reloadFromFile(text));
+      settings.watch();
       return bound;
-    },
-
-    async saveSettings(patch: SettingsPatch): Promise<SaveResult> {
-      const r = prepareSave(loaded, patch);
-      if (!r.ok) {
-        log.warn(`[SETTINGS] Not saved: ${r.errors.map((e) => e.message).join(' ')}`);
-        return r;
-      }
-      try {
-        lastWritten = writeTomlAtomic(loaded.savePath, r.prepared.nextFile);
-      } catch (err) {
-        log.error(`[SETTINGS] ${(err as Error).message}`);
-        return { ok: false, errors: problemsOf(err) };
-      }
-      const before = loaded.config;
-      loaded = { ...loaded, config: r.prepared.config, sources: r.prepared.sources, configPath: loaded.savePath, layers: { ...loaded.layers, file: r.prepared.nextFile } };
-      log.info(`[SETTINGS] Saved ${loaded.savePath}`);
-      const restarted = await applyLive(before, loaded.config);
-      return { ok: true, view: settingsView(loaded), restarted };
     },
 
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
-      stopWatching();
+      settings.unwatch();
       if (!app) {
         // Never started listening (port in use): nothing to drain, nothing to announce.
         await pool.stop(0);
         setState('stopped');
         return;
       }
-      const graceMs = loaded.config.server.shutdown_grace * 1000;
-      log.info(`[SHUTDOWN] Stopping: no new requests; waiting up to ${loaded.config.server.shutdown_grace} s for ${requests.inFlight} in-flight request(s)`);
+      const grace = cfg().server.shutdown_grace;
+      const graceMs = grace * 1000;
+      log.info(`[SHUTDOWN] Stopping: no new requests; waiting up to ${grace} s for ${requests.inFlight} in-flight request(s)`);
       const closing = app?.close();
       await pool.stop(graceMs);
       app?.server.closeAllConnections();
@@ -191,60 +208,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     log.info('[STARTUP] Configuring connection pool manager...');
     const complete = await pool.start();
     if (pool.enabled && complete) log.info('[STARTUP] Claude connection pool initialized successfully');
-    else if (pool.enabled) log.warn(`[STARTUP] Claude connection pool started without all its warm connections: ${loaded.config.upstream.base_url} is not reachable yet`);
-    log.info(`[STARTUP] ccproxy listening on ${url} (upstream: ${loaded.config.upstream.base_url})`);
+    else if (pool.enabled) log.warn(`[STARTUP] Claude connection pool started without all its warm connections: ${cfg().upstream.base_url} is not reachable yet`);
+    log.info(`[STARTUP] ccproxy listening on ${url} (upstream: ${cfg().upstream.base_url})`);
     log.info(`[STARTUP] Point Claude Code at it: ANTHROPIC_BASE_URL=${url}`);
   }
 
-  /** An edit of the config file from outside: applied live when valid, otherwise logged and ignored. */
-  async function reloadFromFile(text: string | null): Promise<void> {
-    if (text === null || text === lastWritten || shuttingDown) return;
-    try {
-      const file = parseToml(text) as typeof loaded.layers.file;
-      const { config, sources } = validateLayers({ ...loaded.layers, file }, loaded.envNames, loaded.savePath);
-      const before = loaded.config;
-      loaded = { ...loaded, config, sources, configPath: loaded.savePath, layers: { ...loaded.layers, file } };
-      log.info(`[SETTINGS] ${loaded.savePath} changed on disk; applying it`);
-      await applyLive(before, config);
-    } catch (err) {
-      const detail = err instanceof ConfigError ? err.message : `not valid TOML: ${(err as Error).message.split('\n')[0]}`;
-      log.error(`[SETTINGS] Ignoring the edit of ${loaded.savePath}, the running settings stay: ${detail}`);
-    }
-  }
-
-  /** Applies a new config to the running pieces; returns true when the listener had to be reopened. */
-  async function applyLive(before: Config, after: Config): Promise<boolean> {
-    logBus.setLevel(after.logging.level);
-    logBus.setSecrets(secretsOf(after));
-    await pool.reconfigure(after.pool_settings, after.upstream);
-    setState(state, error); // same state, but pool_enabled may have changed: tell the listeners
-    const s0 = before.server;
-    const s1 = after.server;
-    for (const key of ['body_limit_mb', 'headers_timeout', 'request_timeout'] as const) {
-      if (s0[key] !== s1[key]) log.info(`[SETTINGS] server.${key} applies from the next start`);
-    }
-    // The same address keeps its listener: reopening it would wait for every open stream to end.
-    if (s0.host === s1.host && s0.port === s1.port && state !== 'error') return false;
-    // A new listener first, so a bad port leaves the old one serving.
-    const old = app;
-    try {
-      const bound = await openListener();
-      log.info(`[SETTINGS] Now listening on ${bound.url}`);
-      // Recovering from a start that failed (port in use): the pool has not started yet.
-      if (!pool.started) {
-        await startPool(bound.url);
-        stopWatching = watchConfigFile(loaded.savePath, (text) => void reloadFromFile(text));
-      }
-      setState('running');
-      void old?.close();
-      return true;
-    } catch (err) {
-      log.error(`[SETTINGS] ${(err as Error).message}`);
-      if (!old) setState('error', (err as Error).message);
-      return false;
-    }
-  }
-
-  (runtime as { api: ServerApi }).api = createServerApi(runtime);
   return runtime;
 }

@@ -63,7 +63,9 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
     controls = new Map();
     savePath = view.save_path;
     form.replaceChildren();
-    const noteFor = (path: string) => sourceNote(path, view.sources[path], view.env_overrides[path]);
+    // A value saved in the file but overridden (environment, flag) says both values and when the saved one applies.
+    const shadowed = new Map((view.shadowed ?? []).map((s) => [s.path, s.message]));
+    const noteFor = (path: string) => shadowed.get(path) ?? sourceNote(path, view.sources[path], view.env_overrides[path]);
     for (const section of SECTIONS) {
       const card = h('fieldset', { class: 'card settings-card', 'data-section': section.key }, h('legend', { class: 'card-title' }, section.title), h('p', { class: 'card-blurb' }, section.blurb));
       const grid = h('div', { class: 'field-grid' });
@@ -174,7 +176,8 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
       const result = await api.saveSettings(patch);
       if (result.ok) {
         build(result.view);
-        setMessage(`Saved to ${result.view.save_path}${result.restarted ? ' · the listener was restarted' : ''}`, 'ok');
+        const notInEffect = result.shadowed?.length ? ` · not in effect now (overridden): ${result.shadowed.map((x) => x.path).join(', ')}` : '';
+        setMessage(`Saved to ${result.view.save_path}${result.restarted ? ' · the listener was restarted' : ''}${notInEffect}`, 'ok');
       } else {
         showErrors(result.errors);
         setMessage('Not saved: fix the marked settings.', 'error');

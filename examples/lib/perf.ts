@@ -76,15 +76,20 @@ export async function poolStats(baseURL: string): Promise<{ pool_enabled: boolea
   return res.json() as Promise<{ pool_enabled: boolean; stats: Record<string, number> }>;
 }
 
-/** Switches pooling on the *server* through its admin API (the setting lives there, not in this script). */
+/**
+ * Switches pooling on the *server* through its admin API (the setting lives there, not in this script), for
+ * the server's current run only: persist: false writes no config file, so a measurement never changes what
+ * the server does after a restart.
+ */
 export async function setServerPooling(baseURL: string, enabled: boolean): Promise<void> {
   const res = await fetch(`${baseURL}/admin/api/setPoolingEnabled`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ enabled }),
+    body: JSON.stringify({ enabled, persist: false }),
   });
-  const body = (await res.json()) as { ok?: boolean; errors?: Array<{ message: string }> };
-  if (!res.ok || !body.ok) throw new Error(`could not switch pooling ${enabled ? 'on' : 'off'}: ${JSON.stringify(body.errors ?? body)}`);
+  const body = (await res.json().catch(() => ({}))) as { ok?: boolean; saved?: boolean; errors?: Array<{ message: string }>; error?: string };
+  if (!res.ok || !body.ok) throw new Error(`could not switch pooling ${enabled ? 'on' : 'off'}: ${body.error ?? JSON.stringify(body.errors ?? body)}`);
+  if (body.saved !== false) throw new Error('the server saved the pooling switch instead of applying it for this run only; it is too old for --compare');
 }
 
 export function table(rows: Array<Array<string>>): string {

@@ -23,6 +23,11 @@ export interface ApiBackend {
   settingsView(): SettingsView;
   validateSettings(patch: SettingsPatch): FieldError[];
   saveSettings(patch: SettingsPatch): Promise<SaveResult>;
+  /**
+   * Switches pooling for the running proxy only, writing nothing. Optional so a backend without a pool (a
+   * test stub) can leave it out; setPoolingEnabled with persist: false then answers that it cannot.
+   */
+  setPoolingRuntime?(enabled: boolean): Promise<SaveResult>;
   onLog(listener: (entry: LogEntry) => void): () => void;
   onStatus(listener: (status: RuntimeStatus) => void): () => void;
 }
@@ -36,7 +41,7 @@ const requestSchemas: { [K in OperationName]: z.ZodType<ApiOperations[K]['reques
   getSettings: z.undefined().or(z.null()).transform(() => undefined),
   validateSettings: settingsPatch,
   saveSettings: settingsPatch,
-  setPoolingEnabled: z.object({ enabled: z.boolean() }).strict(),
+  setPoolingEnabled: z.object({ enabled: z.boolean(), persist: z.boolean().optional() }).strict(),
 };
 
 export class ApiRequestError extends Error {
@@ -67,7 +72,12 @@ export function createServerApi(backend: ApiBackend, statsIntervalMs = 1000): Se
     getSettings: async () => backend.settingsView(),
     validateSettings: async (patch) => backend.validateSettings(patch),
     saveSettings: (patch) => backend.saveSettings(patch),
-    setPoolingEnabled: ({ enabled }) => backend.saveSettings({ pool_settings: { enabled } }),
+    // The header switch and the tray save the choice; persist: false is for tools that flip it and put it back.
+    setPoolingEnabled: async ({ enabled, persist = true }) => {
+      if (persist) return backend.saveSettings({ pool_settings: { enabled } });
+      if (!backend.setPoolingRuntime) return { ok: false, errors: [{ path: 'pool_settings.enabled', message: 'This backend cannot switch pooling without saving.' }] };
+      return backend.setPoolingRuntime(enabled);
+    },
   };
 
   return {

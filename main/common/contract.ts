@@ -76,6 +76,24 @@ export interface SettingsView {
   save_path: string;
   /** Field metadata for forms: type, allowed range and a description, by path. */
   fields: Record<string, FieldMeta>;
+  /**
+   * Values the file holds that the environment (or a flag) overrides right now: the window shows each one's
+   * message beside the field, since the saved value is what applies once the variable is gone.
+   */
+  shadowed: ShadowedSetting[];
+}
+
+/** A value saved in the file but not in effect, because an environment variable or a flag sets it. */
+export interface ShadowedSetting {
+  path: string;
+  /** "environment variable POOL_SETTINGS__MAX_SIZE" or "command-line flag --port". */
+  by: string;
+  /** The value in effect (secrets masked). */
+  active_value: unknown;
+  /** The value in the file (secrets masked). */
+  file_value: unknown;
+  /** One sentence for the user, naming all of the above. */
+  message: string;
 }
 
 export interface FieldMeta {
@@ -95,7 +113,16 @@ export interface FieldError {
 export type SettingsPatch = Record<string, Record<string, unknown>>;
 
 export type SaveResult =
-  | { ok: true; view: SettingsView; restarted: boolean }
+  | {
+      ok: true;
+      view: SettingsView;
+      restarted: boolean;
+      /** false when the change applies to the running proxy only (setPoolingEnabled with persist: false). */
+      saved?: boolean;
+      /** Values this save wrote that the environment or a flag overrides: saved, but not in effect now. */
+      shadowed?: ShadowedSetting[];
+    }
+  /** Nothing was written and the running settings are as they were; the errors say why. */
   | { ok: false; errors: FieldError[] };
 
 export interface RuntimeStatus {
@@ -113,7 +140,11 @@ export interface ApiOperations {
   getSettings: { request: void; response: SettingsView };
   validateSettings: { request: SettingsPatch; response: FieldError[] };
   saveSettings: { request: SettingsPatch; response: SaveResult };
-  setPoolingEnabled: { request: { enabled: boolean }; response: SaveResult };
+  /**
+   * The header switch and the tray save the choice (persist defaults to true). persist: false switches the
+   * running proxy only and writes nothing, e.g. for a benchmark that flips pooling and puts it back.
+   */
+  setPoolingEnabled: { request: { enabled: boolean; persist?: boolean }; response: SaveResult };
 }
 
 /** Events pushed from the runtime to the UI. */

@@ -6,6 +6,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { ValueSource } from '../common/contract.js';
 import { configSchema, SECTION_SCHEMAS, type Config } from './schema.js';
 import { FIELDS, allowedText } from './meta.js';
+import { maskValue } from './secrets.js';
 import { cliLayer, envLayer, getPath, hasPath, mergeLayers, type CliOverrides, type Layer } from './layers.js';
 
 export interface ConfigProblem {
@@ -127,7 +128,8 @@ export function validateLayers(
     const field = FIELDS[p] ? p : issue.path[0] === 'model_mapping' ? 'model_mapping' : p;
     const value = issue.path.length ? getPath(merged, p) : merged;
     const where = describeSource(field, sources, envNames, file);
-    const shown = JSON.stringify(value) ?? 'nothing';
+    // A message may be logged or shown: a secret (or the credentials in a proxy URL) is never echoed.
+    const shown = JSON.stringify(maskValue(field, value)) ?? 'nothing';
     if (issue.code === 'custom' && p === 'pool_settings.min_size') {
       const max = getPath(merged, 'pool_settings.max_size') ?? FIELDS['pool_settings.max_size']!.default;
       return { path: p, message: `Invalid setting in ${where}: pool_settings.min_size = ${shown} is greater than pool_settings.max_size = ${JSON.stringify(max)}; min_size must be at most max_size.` };
@@ -137,6 +139,17 @@ export function validateLayers(
     return { path: field, message: `Invalid setting in ${where}: ${issue.path.join('.')} = ${shown}; allowed: ${allowedText(field)}${extra}.` };
   });
   throw new ConfigError(problems);
+}
+
+/** Problems of defaults ‹ file alone, i.e. what a start with no environment and no flags would report. */
+export function fileAloneProblems(file: Layer, filePath: string): ConfigProblem[] {
+  try {
+    validateLayers({ file, env: {}, cli: {} }, {}, filePath);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
 }
 
 function isReadableFile(p: string): boolean {
@@ -175,6 +188,8 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     savePath,
     warnings: [
       ...(found ? unknownKeyWarnings(file, found) : []),
+      // The environment hides these today; said at every start so they are fixed before it goes away.
+      ...(found ? fileAloneProblems(file, found).map((p) => `${p.message} The environment or a flag hides it now; a start without them would fail.`) : []),
       ...(config.upstream.api_key && config.upstream.auth_token ? ['Both upstream.api_key and upstream.auth_token are set; api_key is used.'] : []),
     ],
     layers,

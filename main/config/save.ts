@@ -1,16 +1,19 @@
-// Atomic save of .ccproxy.toml: merge the managed values into what the file already holds (unknown keys and
-// sections survive), write a temp file beside it, fsync, rename. A failed save leaves the old file as it was.
+// Saving .ccproxy.toml: the managed values are patched into the file's own text, so comments, key order,
+// formatting and keys this app does not know survive (toml-patch edits only what changed); the result is
+// written with writeFileAtomic (real file behind a link, mode and owner kept, temp file + fsync + rename).
 import fs from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { stringify } from 'smol-toml';
-import { ConfigError, readTomlFile } from './load.js';
+import { isDeepStrictEqual } from 'node:util';
+import { patch as patchTomlText, stringify as stringifyToml } from '@decimalturn/toml-patch';
+import { parse as parseToml } from 'smol-toml';
+import { ConfigError } from './load.js';
 import type { Layer } from './layers.js';
+import { readTextIfExists, resolveSaveTarget, writeFileAtomic } from './atomic-write.js';
 
-/** Applies `patch` (section → key → value; `undefined`/null removes a key) onto a file layer, returning a new layer. */
+/** Applies `patch` (section → key → value; `undefined`/null/'' removes a key) onto a file layer, returning a new layer. */
 export function applyPatch(file: Layer, patch: Layer): Layer {
   const out: Layer = structuredClone(file);
   for (const [section, values] of Object.entries(patch)) {
+    // model_mapping is one value (the whole table), every other section is patched key by key.
     const target = section === 'model_mapping' ? {} : { ...(out[section] ?? {}) };
     for (const [key, value] of Object.entries(values)) {
       if (value === undefined || value === null || value === '') delete target[key];
@@ -21,36 +24,61 @@ export function applyPatch(file: Layer, patch: Layer): Layer {
   return out;
 }
 
-/** Writes `data` to `file` atomically; returns the text written. */
-export function writeTomlAtomic(file: string, data: Layer): string {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  const text = `# ccproxy settings (written by ccproxy; unknown keys are kept)\n${stringify(data)}\n`;
+const NEW_FILE_HEADER = '# ccproxy settings. Hand edits and comments are kept when ccproxy saves.\n';
+
+/** The file's new text: `current` edited in place, or a fresh file when there is none (or it is empty). */
+export function renderToml(current: string | null, next: Layer): string {
+  if (current === null || current.trim() === '') return `${NEW_FILE_HEADER}${stringifyToml(next)}`;
+  return patchTomlText(current, next);
+}
+
+export function parseTomlText(text: string | null, file: string): Layer {
+  if (text === null) return {};
   try {
-    fs.mkdirSync(dir, { recursive: true });
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-    return text;
+    return parseToml(text) as Layer;
   } catch (err) {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // The folder itself is the problem; there is no temp file to clean up.
-    }
-    throw new ConfigError([`Cannot save settings to ${file}: ${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim()]);
+    throw new ConfigError([`${file} is not valid TOML: ${(err as Error).message.split('\n')[0]}`]);
   }
 }
 
-/** Reads the file as it is now (someone may have edited it), applies the patch and writes it atomically. */
-export function saveConfigPatch(file: string, patch: Layer): Layer {
-  const current = fs.existsSync(file) ? readTomlFile(file) : {};
-  const next = applyPatch(current, patch);
-  writeTomlAtomic(file, next);
-  return next;
+/** What a save will write, worked out before anything is touched. */
+export interface PlannedWrite {
+  /** The path the user knows (may be a link). */
+  file: string;
+  /** The real file behind it. */
+  target: string;
+  /** The file's text and values before the save (null: there was no file). */
+  before: string | null;
+  beforeFile: Layer;
+  after: string;
+  nextFile: Layer;
+}
+
+/** Reads the file as it is now (someone may have edited it), applies the patch to its text. Writes nothing. */
+export function planSave(file: string, patch: Layer): PlannedWrite {
+  const target = resolveSaveTarget(file);
+  const before = readTextIfExists(target);
+  let beforeFile: Layer;
+  try {
+    beforeFile = parseTomlText(before, file);
+  } catch (err) {
+    throw new ConfigError([`Cannot save settings: ${(err as Error).message}. Fix the file by hand first; nothing was changed.`]);
+  }
+  const nextFile = applyPatch(beforeFile, patch);
+  const after = renderToml(before, nextFile);
+  // The patch library must give back exactly the data we asked for; a surprise is refused, not written.
+  if (!isDeepStrictEqual(parseTomlText(after, file), parseTomlText(renderToml(null, nextFile), file))) {
+    throw new ConfigError([`Cannot save settings to ${file}: editing its text in place did not give the expected values. Nothing was changed.`]);
+  }
+  return { file, target, before, beforeFile, after, nextFile };
+}
+
+export function commitWrite(plan: PlannedWrite): void {
+  writeFileAtomic(plan.target, plan.after, plan.file);
+}
+
+/** Puts the old text back (the same atomic write), or removes a file this save created. */
+export function undoWrite(plan: PlannedWrite): void {
+  if (plan.before !== null) writeFileAtomic(plan.target, plan.before, plan.file);
+  else fs.rmSync(plan.target, { force: true });
 }

@@ -129,6 +129,9 @@ describe('POST /admin/api/:op', () => {
     const bad = await post(runtime, 'setPoolingEnabled', { enabled: 'yes' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatch(/Invalid payload for setPoolingEnabled/);
+    const badPersist = await post(runtime, 'setPoolingEnabled', { enabled: false, persist: 'no' });
+    expect(badPersist.statusCode).toBe(400);
+    expect(badPersist.json().error).toMatch(/Invalid payload for setPoolingEnabled[\s\S]*persist/);
 
     const unknown = await post(runtime, 'dropDatabase', null);
     expect(unknown.statusCode).toBe(404);

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../main/config/load.js';
-import { saveConfigPatch } from '../../main/config/save.js';
 import { FIELDS } from '../../main/config/meta.js';
 
 let dir: string;
@@ -131,24 +130,23 @@ describe('invalid values', () => {
   });
 });
 
-describe('atomic save', () => {
-  it('keeps unknown keys, sections and values it did not change', () => {
-    const file = write(path.join(dir, 's.toml'), '[pool_settings]\nmax_size = 10\nfuture_knob = "keep me"\n\n[someone_elses]\nanswer = 42\n');
-    saveConfigPatch(file, { pool_settings: { max_size: 12 } });
-    const l = loadConfig({ configPath: file, env: {}, cwd: dir, home });
-    expect(l.config.pool_settings.max_size).toBe(12);
-    const text = fs.readFileSync(file, 'utf8');
-    expect(text).toContain('future_knob = "keep me"');
-    expect(text).toMatch(/\[someone_elses\]\s*answer = 42/);
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+// Saving is tested through runtime.saveSettings, the code production runs: settings-save.test.ts and
+// settings-apply.test.ts.
+
+describe('a file value the environment hides', () => {
+  it('loads (the environment wins) but warns that a start without the variable would fail', () => {
+    const file = write(path.join(dir, 'h.toml'), '[upstream]\nbase_url = "file:///etc/passwd"\n');
+    const l = loadConfig({ configPath: file, env: { UPSTREAM__BASE_URL: 'http://127.0.0.1:9' }, cwd: dir, home });
+    expect(l.config.upstream.base_url).toBe('http://127.0.0.1:9');
+    expect(l.warnings).toContain(
+      `Invalid setting in ${file}: upstream.base_url = "file:///etc/passwd"; allowed: an http:// or https:// URL. The environment or a flag hides it now; a start without them would fail.`,
+    );
   });
 
-  it('an unwritable location fails with a clear message and leaves the old file as it was', () => {
-    const file = write(path.join(dir, 'ro.toml'), '[pool_settings]\nmax_size = 10\n');
-    const blocker = path.join(dir, 'not-a-dir');
-    fs.writeFileSync(blocker, '');
-    const err = errorOf(() => saveConfigPatch(path.join(blocker, 'x.toml'), { pool_settings: { max_size: 3 } }));
-    expect(err.message).toContain(`Cannot save settings to ${path.join(blocker, 'x.toml')}`);
-    expect(fs.readFileSync(file, 'utf8')).toBe('[pool_settings]\nmax_size = 10\n');
+  it('secrets and proxy credentials are masked in error messages', () => {
+    const file = write(path.join(dir, 'p.toml'), '[upstream]\nproxy_url = "https://carol:hunter2-long@10.0.0.1:3128"\n');
+    const err = errorOf(() => loadConfig({ configPath: file, env: {}, cwd: dir, home }));
+    expect(err.message).toContain('upstream.proxy_url = "https://********:********@10.0.0.1:3128"; allowed: an http:// URL');
+    expect(err.message).not.toContain('hunter2');
   });
 });
