@@ -13,6 +13,8 @@ import { createServerApi, type ApiBackend, type ServerApi } from './api/server-a
 import { createSettingsLifecycle, type OpenedListener } from './runtime-settings-lifecycle.js';
 import { listen, PortInUseError } from './runtime-listen.js';
 import { RequestStats } from './runtime-stats.js';
+import { RequestRecorder } from './requests/recorder.js';
+import { randomBytes } from 'node:crypto';
 
 export { PortInUseError };
 
@@ -44,9 +46,13 @@ export interface Runtime extends ApiBackend {
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const initial = opts.loaded.config;
-  const logBus = createLogBus({ base: opts.logBase, level: initial.logging.level, bufferSize: initial.logging.buffer_size, console: opts.console, file: opts.fileLog });
+  // Each run has its own id, so a view that follows log lines by number notices a restart.
+  const run = randomBytes(4).toString('hex');
+  const logBus = createLogBus({ base: opts.logBase, run, level: initial.logging.level, bufferSize: initial.logging.buffer_size, console: opts.console, file: opts.fileLog });
   const log = logBus.logger;
+  const records = new RequestRecorder(initial.logging.request_history);
   const pool = new PoolManager({
+    upstreamHealth: records.health,
     pool: initial.pool_settings,
     upstream: initial.upstream,
     factoryFor: opts.factoryFor ?? createConnectionFactory,
@@ -76,7 +82,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   });
   const cfg = () => settings.current().config;
   const endpoint = () => boundUrl || `http://${cfg().server.host}:${cfg().server.port}`;
-  const status = (): RuntimeStatus => ({ state, endpoint: endpoint(), pool_enabled: pool.enabled, error });
+  const status = (): RuntimeStatus => ({ run, state, upstream: records.health.snapshot().state, endpoint: endpoint(), pool_enabled: pool.enabled, error });
   const setState = (next: RuntimeStatus['state'], err: string | null = null) => {
     state = next;
     error = err;
@@ -84,12 +90,21 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     for (const l of statusListeners) l(s);
   };
 
-  const requests = new RequestStats(pool, metrics);
+  const requests = new RequestStats(pool, metrics, records);
+  records.health.onChange((upstream) => {
+    if (upstream === 'unreachable') log.error(`[API] The upstream ${cfg().upstream.base_url} is unreachable: ${records.health.snapshot().last_error ?? ''}`);
+    else log.info(`[API] The upstream ${cfg().upstream.base_url} answers again`);
+    setState(state, error);
+  });
+  records.onRecord((r) => {
+    if (r.duration_ms !== null) metrics.observeRecord(r);
+  });
   const stats = (): PoolStatsResponse => requests.snapshot();
 
   const appDeps: AppDeps = {
     config: cfg,
     exchange: { pool, log },
+    records,
     log,
     stats,
     metrics,
@@ -136,6 +151,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     status,
     stats,
     logs: (): LogEntry[] => logBus.entries(),
+    requests: (limit) => records.list(Math.min(limit ?? 100, records.capacity)),
+    usage: () => records.usage.totals(),
+    onRequest: (l) => records.onRecord(l),
     onLog: (l) => logBus.subscribe(l),
     onStatus(l) {
       statusListeners.add(l);

@@ -20,6 +20,8 @@ const OPERATIONS = [
   'validateSettings',
   'saveSettings',
   'setPoolingEnabled',
+  'getRequests',
+  'getUsage',
 ] as const satisfies readonly OperationName[];
 type Missing = Exclude<OperationName, (typeof OPERATIONS)[number]>;
 const _allListed: Missing extends never ? true : never = true;

@@ -4,7 +4,7 @@ import type { ApiEvents, ApiOperations, CcproxyApi, EventName, OperationName, Ru
 
 const TOKEN_KEY = 'ccproxy.token';
 /** Every event name; a `satisfies` list so a new event in the contract is a type error here until added. */
-const EVENTS = ['stats', 'log', 'status'] as const satisfies readonly EventName[];
+const EVENTS = ['stats', 'log', 'status', 'request'] as const satisfies readonly EventName[];
 
 export class HttpApiError extends Error {
   constructor(
@@ -88,6 +88,8 @@ export function createHttpBridge(base = ''): CcproxyApi {
         (status) => emit('status', status),
         (err: Error) =>
           emit('status', {
+            run: lastStatus?.run ?? '',
+            upstream: lastStatus?.upstream ?? 'unknown',
             state: 'error',
             endpoint: lastStatus?.endpoint ?? window.location.origin,
             pool_enabled: lastStatus?.pool_enabled ?? false,
@@ -129,6 +131,8 @@ export function createHttpBridge(base = ''): CcproxyApi {
     validateSettings: (patch) => call('validateSettings', patch),
     saveSettings: (patch) => call('saveSettings', patch),
     setPoolingEnabled: (request) => call('setPoolingEnabled', request),
+    getRequests: (request) => call('getRequests', request),
+    getUsage: () => call('getUsage'),
     on,
   };
   return api;

@@ -80,7 +80,7 @@ export function createHeader(api: CcproxyApi, onSettingsChanged: (view: Settings
   api.on('status', showStatus);
   api.on('stats', (s) => showPooling(s.pool_enabled));
   api.getStatus().then(showStatus, (err: Error) =>
-    showStatus({ state: 'error', endpoint: window.location.origin, pool_enabled: false, error: `Cannot reach the ccproxy admin API: ${err.message}` }),
+    showStatus({ run: '', upstream: 'unknown', state: 'error', endpoint: window.location.origin, pool_enabled: false, error: `Cannot reach the ccproxy admin API: ${err.message}` }),
   );
 
   const root = h(

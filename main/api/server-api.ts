@@ -8,7 +8,9 @@ import type {
   LogEntry,
   OperationName,
   PoolStatsResponse,
+  RequestRecord,
   RuntimeStatus,
+  UsageTotals,
   SaveResult,
   SettingsPatch,
   SettingsView,
@@ -30,6 +32,10 @@ export interface ApiBackend {
   setPoolingRuntime?(enabled: boolean): Promise<SaveResult>;
   onLog(listener: (entry: LogEntry) => void): () => void;
   onStatus(listener: (status: RuntimeStatus) => void): () => void;
+  /** Newest first. */
+  requests(limit?: number): RequestRecord[];
+  usage(): UsageTotals;
+  onRequest(listener: (record: RequestRecord) => void): () => void;
 }
 
 const settingsPatch = z.record(z.string(), z.record(z.string(), z.unknown()));
@@ -37,6 +43,13 @@ const settingsPatch = z.record(z.string(), z.record(z.string(), z.unknown()));
 const requestSchemas: { [K in OperationName]: z.ZodType<ApiOperations[K]['request']> } = {
   getStatus: z.undefined().or(z.null()).transform(() => undefined),
   getStats: z.undefined().or(z.null()).transform(() => undefined),
+  getRequests: z
+    .object({ limit: z.number().int().min(0).max(100_000).optional() })
+    .strict()
+    .or(z.undefined())
+    .or(z.null())
+    .transform((v) => v ?? undefined),
+  getUsage: z.undefined().or(z.null()).transform(() => undefined),
   getLogs: z.undefined().or(z.null()).transform(() => undefined),
   getSettings: z.undefined().or(z.null()).transform(() => undefined),
   validateSettings: settingsPatch,
@@ -70,6 +83,8 @@ export function createServerApi(backend: ApiBackend, statsIntervalMs = 1000): Se
     getStats: async () => backend.stats(),
     getLogs: async () => backend.logs(),
     getSettings: async () => backend.settingsView(),
+    getRequests: async (request) => backend.requests(request?.limit),
+    getUsage: async () => backend.usage(),
     validateSettings: async (patch) => backend.validateSettings(patch),
     saveSettings: (patch) => backend.saveSettings(patch),
     // The header switch and the tray save the choice; persist: false is for tools that flip it and put it back.
@@ -93,11 +108,13 @@ export function createServerApi(backend: ApiBackend, statsIntervalMs = 1000): Se
     subscribe(listener) {
       const offLog = backend.onLog((entry) => listener('log', entry));
       const offStatus = backend.onStatus((status) => listener('status', status));
+      const offRequest = backend.onRequest((record) => listener('request', record));
       const timer = setInterval(() => listener('stats', backend.stats()), statsIntervalMs);
       timer.unref();
       return () => {
         offLog();
         offStatus();
+        offRequest();
         clearInterval(timer);
       };
     },

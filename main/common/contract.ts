@@ -1,5 +1,8 @@
 // The one API between the runtime and any UI (Electron renderer over IPC, browser dashboard over HTTP + SSE).
 // Types only: this file is imported by the renderer and must not pull anything in at runtime.
+import type { ErrorCounts, RateLimits, RequestRecord, UpstreamHealth, UsageTotals } from './requests.js';
+
+export type { ErrorCounts, RateLimits, RateLimitWindow, RequestRecord, TokenUsage, UpstreamHealth, UsageTotals } from './requests.js';
 
 /** The seed's /pool/stats counters, names and meaning unchanged. */
 export interface PoolCounters {
@@ -49,7 +52,17 @@ export interface PoolStatsResponse {
   requests_total: number;
   requests_in_flight: number;
   acquire_wait_ms: Percentiles;
+  /** Latency of successful (2xx) requests only, over the last 1,000 of them; failures are fast and would flatter it. */
   request_latency_ms: Percentiles;
+  /** Latency of failed requests, apart. */
+  error_latency_ms: Percentiles;
+  errors: ErrorCounts;
+  rate_limits: RateLimits;
+  upstream: UpstreamHealth;
+  /** Share of acquires served by an existing connection (0-1), null before the first request. */
+  reuse_rate: number | null;
+  /** Share of finished requests that failed (non-2xx or aborted), null before the first. */
+  error_rate: number | null;
   settings: PoolSettingsView;
   connections: ConnectionView[];
   uptime_s: number;
@@ -58,6 +71,8 @@ export interface PoolStatsResponse {
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 export interface LogEntry {
+  /** The runtime that wrote it: seq starts again at 1 for each run, so a view keys on both. */
+  run: string;
   seq: number;
   time: string;
   level: LogLevel;
@@ -126,7 +141,11 @@ export type SaveResult =
   | { ok: false; errors: FieldError[] };
 
 export interface RuntimeStatus {
+  /** Changes each time the runtime starts (see LogEntry.run). */
+  run: string;
   state: 'starting' | 'running' | 'error' | 'stopped';
+  /** The upstream's reachability, so a status line never says all is well while every request fails. */
+  upstream: UpstreamHealth['state'];
   endpoint: string;
   pool_enabled: boolean;
   error: string | null;
@@ -145,6 +164,9 @@ export interface ApiOperations {
    * running proxy only and writes nothing, e.g. for a benchmark that flips pooling and puts it back.
    */
   setPoolingEnabled: { request: { enabled: boolean; persist?: boolean }; response: SaveResult };
+  /** Newest first; limit defaults to 100, at most [logging] request_history. */
+  getRequests: { request: { limit?: number } | void; response: RequestRecord[] };
+  getUsage: { request: void; response: UsageTotals };
 }
 
 /** Events pushed from the runtime to the UI. */
@@ -152,6 +174,8 @@ export interface ApiEvents {
   stats: PoolStatsResponse;
   log: LogEntry;
   status: RuntimeStatus;
+  /** A request record, sent when the request starts (status 0) and again when it ends. */
+  request: RequestRecord;
 }
 
 export type OperationName = keyof ApiOperations;
@@ -174,6 +198,8 @@ export const OPERATION_NAMES = [
   'validateSettings',
   'saveSettings',
   'setPoolingEnabled',
+  'getRequests',
+  'getUsage',
 ] as const satisfies readonly OperationName[];
 
-export const EVENT_NAMES = ['stats', 'log', 'status'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['stats', 'log', 'status', 'request'] as const satisfies readonly EventName[];

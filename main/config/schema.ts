@@ -67,7 +67,8 @@ export const securitySchema = z
 export const loggingSchema = z
   .object({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info').describe('Least severe level written.'),
-    buffer_size: int(100, 100000, 1000, 'Log lines kept in memory for the log view.'),
+    buffer_size: int(100, 100000, 1000, 'Log lines kept in memory for the log view. Applies from the next start.'),
+    request_history: int(0, 100000, 1000, 'Requests kept for the Requests view and GET /requests (0: none). Applies from the next start.'),
   })
   .strip();
 

@@ -45,6 +45,8 @@ let instanceCount = 0;
 
 export interface LogBusOptions {
   base: ElectronLogLike;
+  /** The runtime's run id, carried by every entry. */
+  run?: string;
   level?: LogLevel;
   bufferSize?: number;
   /** Print to the console (headless). Off in tests and in the packaged desktop app. */
@@ -94,6 +96,7 @@ export function createLogBus(opts: LogBusOptions): LogBus {
   let threshold = RANK[opts.level ?? 'info'];
   let secrets: string[] = [];
   let seq = 0;
+  const run = opts.run ?? '';
   const out = opts.console === false || opts.console === undefined ? null : consoleWriter();
   // electron-log only for its rotating file (desktop); its own console stays off so nothing prints twice.
   let file: ElectronLogLike | null = null;
@@ -111,7 +114,7 @@ export function createLogBus(opts: LogBusOptions): LogBus {
     const text = typeof message === 'function' ? message() : rest.length ? format(message, ...rest) : message;
     const clean = redact(text, secrets);
     const date = new Date();
-    const entry: LogEntry = { seq: ++seq, time: date.toISOString(), level, message: clean };
+    const entry: LogEntry = { run, seq: ++seq, time: date.toISOString(), level, message: clean };
     if (ring.length < bufferSize) ring.push(entry);
     else ring[next] = entry;
     next = (next + 1) % bufferSize;

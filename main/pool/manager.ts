@@ -16,6 +16,8 @@ export interface PoolManagerDeps {
   /** Builds connections for the given upstream settings (the real one: one undici Client each). */
   factoryFor(upstream: UpstreamSettings): ConnectionFactory;
   log: Logger;
+  /** Told when warming up a connection succeeds or fails (the upstream's reachability). */
+  upstreamHealth?: { answered(): void; failed(reason: string): void };
   clock?: Clock;
   /** Housekeeping period; 0 turns the timer off (tests call tick() themselves). */
   housekeepingMs?: number;
@@ -78,6 +80,7 @@ export class PoolManager {
       log: this.log,
       counters: this.counters,
       acquireWaits: this.acquireWaits,
+      upstreamHealth: this.deps.upstreamHealth,
     });
     this.housekeeper = new PoolHousekeeper(this.pool, this.clock, this.log, this.counters);
     return this.pool;

@@ -38,6 +38,7 @@ export interface PoolDeps {
   log: Logger;
   counters: PoolCountersState;
   acquireWaits: SampleWindow;
+  upstreamHealth?: { answered(): void; failed(reason: string): void };
 }
 
 class PooledLease implements Lease {
@@ -135,9 +136,11 @@ export class ClaudeInstancePool {
       await entry.conn.warm();
     } catch (err) {
       this.deps.log.warn(`[POOL] Could not open a connection to the upstream: ${(err as Error).message}`);
+      this.deps.upstreamHealth?.failed(`warm-up failed: ${(err as Error).message}`);
       this.discard(entry);
       return false;
     }
+    this.deps.upstreamHealth?.answered();
     if (this.entries.get(entry.id) !== entry) return false; // closed meanwhile (pool shut down)
     this.deps.log.info(`[POOL] Created new pooled connection ${entry.id}`);
     entry.state = 'idle';

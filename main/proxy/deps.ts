@@ -6,11 +6,14 @@ import type { Logger } from '../logging/log-bus.js';
 import type { ServerApi } from '../api/server-api.js';
 import type { ExchangeDeps } from './exchange.js';
 import type { Metrics } from './metrics.js';
+import type { RequestRecorder } from '../requests/recorder.js';
 
 export interface AppDeps {
   /** The live configuration (settings can change while the app runs). */
   config(): Config;
   exchange: ExchangeDeps;
+  /** Where each API request leaves its record. */
+  records: RequestRecorder;
   log: Logger;
   stats(): PoolStatsResponse;
   metrics: Metrics;

@@ -11,8 +11,9 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Lease, ReleaseOutcome } from '../pool/types.js';
 import { clientResponseHeaders } from './headers.js';
-import { sseErrorFrame, writeProxyError } from './errors.js';
+import { ProxyError, sseErrorFrame, writeProxyError } from './errors.js';
 import { upstreamFailure, type FailureContext } from './upstream-errors.js';
+import type { RequestTrace } from '../requests/trace.js';
 
 export interface ForwardRequest {
   method: Dispatcher.HttpMethod;
@@ -35,7 +36,8 @@ export interface ForwardResult {
 /** Lines added to every answer: the connection that served it, and any set by hooks (CORS). */
 export type ExtraHeaders = string[];
 
-export function forward(lease: Lease, request: ForwardRequest, res: ServerResponse, extra: ExtraHeaders, failure: Omit<FailureContext, 'mayHaveLeft'>): Promise<ForwardResult> {
+/** Forwards on the lease; the trace (the request's record) is told what passes, on the side. */
+export function forward(lease: Lease, request: ForwardRequest, res: ServerResponse, extra: ExtraHeaders, failure: Omit<FailureContext, 'mayHaveLeft'>, trace: RequestTrace): Promise<ForwardResult> {
   return new Promise<ForwardResult>((resolve) => {
     let abort: ((reason?: Error) => void) | null = null;
     let resume: (() => void) | null = null;
@@ -54,6 +56,8 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
       settled = true;
       res.off('close', onClientClose);
       res.off('drain', onDrain);
+      const answer = result.error instanceof ProxyError ? { type: result.error.type, message: result.error.message } : null;
+      trace.end({ status: result.status, error: answer, aborted: result.outcome === 'aborted' });
       resolve(result);
     };
     const onDrain = () => resume?.();
@@ -73,6 +77,7 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
         // From here on bytes may reach the upstream: a failure is no longer provably harmless.
         mayHaveLeft = true;
         abort = abortRequest;
+        trace.sent();
         if (clientGone) abortRequest(new Error('client disconnected'));
       },
       onHeaders(statusCode, rawHeaders, resumeReading, statusText) {
@@ -83,14 +88,19 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
         for (let i = 0; i < lines.length; i += 2) {
           if (lines[i]!.length === 12 && lines[i]!.toLowerCase() === 'content-type') isSse = lines[i + 1]!.startsWith('text/event-stream');
         }
+        trace.head(statusCode, lines);
         res.writeHead(statusCode, statusText, lines.concat(extra));
         // A streaming client should see the status before the first event, but when the first event came in the
         // same packet (onData runs before this microtask) head and event leave together in one write.
         if (isSse) queueMicrotask(() => res.headersSent || res.destroyed || res.flushHeaders());
         return true;
       },
+      onBodySent(chunk) {
+        trace.bodyChunk(chunk as unknown as Buffer); // undici passes the chunk itself, whatever its types say
+      },
       onData(chunk) {
         lease.touch();
+        trace.data(chunk);
         // Chunks undici parsed from one packet go out in one write, not one each.
         if (!corked) {
           corked = true;
@@ -106,6 +116,8 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
       onError(err) {
         if (clientGone) return settle({ outcome: 'aborted', status, error: err });
         const answer = upstreamFailure(err, { ...failure, mayHaveLeft });
+        // Never connected (refused, DNS, TLS, connect timeout): the upstream is unreachable, not just this request.
+        if (!mayHaveLeft && answer.status >= 502) trace.unreachable(answer.message);
         if (!res.headersSent) {
           status = answer.status;
           writeProxyError(res, answer, extra);

@@ -1,11 +1,14 @@
 // Prometheus metrics through prom-client, on a registry of our own (several runtimes may live in one process,
 // e.g. in tests). Pool numbers are read at scrape time, so they always agree with /pool/stats.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PoolCounters } from '../common/contract.js';
+import type { PoolCounters, RequestRecord } from '../common/contract.js';
+import { statusClass } from '../requests/aggregates.js';
 
 export interface Metrics {
   registry: Registry;
   observeRequest(route: string, method: string, status: number, seconds: number): void;
+  /** A finished API request: counted by status class and error type, its tokens by model and kind. */
+  observeRecord(record: RequestRecord): void;
 }
 
 type MonotonicKey = 'connections_created' | 'connections_destroyed' | 'connections_reused' | 'acquire_timeouts' | 'health_check_failures';
@@ -57,10 +60,33 @@ export function createMetrics(read: () => { counters: PoolCounters; waiting: num
     registers: [registry],
   });
 
+  const requests = new Counter({
+    name: 'ccproxy_api_requests_total',
+    help: 'API requests that ended, by route family, status class and error type ("" when none)',
+    labelNames: ['route', 'status_class', 'error_type'],
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'ccproxy_tokens_total',
+    help: 'Tokens the upstream reported, by model and kind (input, output, cache_creation, cache_read)',
+    labelNames: ['model', 'kind'],
+    registers: [registry],
+  });
+
   return {
     registry,
     observeRequest(route, method, status, seconds) {
       duration.observe({ route, method, status: String(status) }, seconds);
+    },
+    observeRecord(record) {
+      requests.inc({ route: record.route, status_class: statusClass(record), error_type: record.error_type ?? '' });
+      const u = record.usage;
+      if (!u) return;
+      const model = record.mapped_model ?? record.model ?? 'unknown';
+      if (u.input_tokens) tokens.inc({ model, kind: 'input' }, u.input_tokens);
+      if (u.output_tokens) tokens.inc({ model, kind: 'output' }, u.output_tokens);
+      if (u.cache_creation_input_tokens) tokens.inc({ model, kind: 'cache_creation' }, u.cache_creation_input_tokens);
+      if (u.cache_read_input_tokens) tokens.inc({ model, kind: 'cache_read' }, u.cache_read_input_tokens);
     },
   };
 }

@@ -69,6 +69,6 @@ describe('Anthropic surface through the proxy', () => {
 
   it('answers /health', async () => {
     const res = await fetch(`${h.url}/health`);
-    expect(await res.json()).toMatchObject({ status: 'ok', pool_enabled: true, upstream: h.upstream.url });
+    expect(await res.json()).toMatchObject({ status: 'ok', pool_enabled: true, upstream: 'ok', upstream_url: h.upstream.url, upstream_error: null });
   });
 });

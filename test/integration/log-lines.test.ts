@@ -54,7 +54,9 @@ describe('log lines', () => {
       expect((await h.stats()).stats.in_use_connections).toBe(3);
       gates.forEach((g) => g.release());
       await Promise.all(streams);
-      await eventually(() => expect(h.logs().at(-1)).toMatch(new RegExp(`^\\[POOL\\] Released connection ${ID} back to pool \\(available: 3, in_use: 0\\)$`)));
+      await eventually(() => expect(h.logs().filter((l) => l.startsWith('[POOL] Released')).at(-1)).toMatch(new RegExp(`^\\[POOL\\] Released connection ${ID} back to pool \\(available: 3, in_use: 0\\)$`)));
+      // And one line per request with what it was and how it went.
+      expect(h.logs().filter((l) => new RegExp(`^\\[API\\] POST /v1/messages → 200 \\(claude-haiku-4-5, [\\d.]+ ms, first byte [\\d.]+ ms, connection ${ID} (reused|new), tokens in \\d+ out \\d+\\)$`).test(l))).toHaveLength(4);
     } finally {
       await h.close();
     }

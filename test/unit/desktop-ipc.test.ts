@@ -13,7 +13,7 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 /** A backend that records saves and lets the test push logs and status changes. */
 function stubBackend() {
-  const status: RuntimeStatus = { state: 'running', endpoint: 'http://127.0.0.1:8000', pool_enabled: true, error: null };
+  const status: RuntimeStatus = { run: 'r1', state: 'running', upstream: 'ok', endpoint: 'http://127.0.0.1:8000', pool_enabled: true, error: null };
   const logListeners = new Set<(e: LogEntry) => void>();
   const statusListeners = new Set<(s: RuntimeStatus) => void>();
   const saves: SettingsPatch[] = [];
@@ -37,12 +37,15 @@ function stubBackend() {
       statusListeners.add(l);
       return () => statusListeners.delete(l);
     },
+    requests: () => [],
+    usage: () => ({ since: new Date(0).toISOString(), models: {} }),
+    onRequest: () => () => {},
   };
   return {
     backend,
     saves,
     log(message: string) {
-      const entry: LogEntry = { seq: entries.length + 1, time: new Date(0).toISOString(), level: 'info', message };
+      const entry: LogEntry = { run: 'r1', seq: entries.length + 1, time: new Date(0).toISOString(), level: 'info', message };
       entries.push(entry);
       logListeners.forEach((l) => l(entry));
     },

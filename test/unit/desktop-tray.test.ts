@@ -11,7 +11,7 @@ const ICONS = trayIcons('/icons', 'linux');
 
 /** A stand-in runtime whose status the test sets by hand. */
 function stubRuntime(initial: Partial<RuntimeStatus> = {}) {
-  let status: RuntimeStatus = { state: 'running', endpoint: 'http://127.0.0.1:8123', pool_enabled: true, error: null, ...initial };
+  let status: RuntimeStatus = { run: 'r1', state: 'running', upstream: 'ok', endpoint: 'http://127.0.0.1:8123', pool_enabled: true, error: null, ...initial };
   const listeners = new Set<(s: RuntimeStatus) => void>();
   const saves: SettingsPatch[] = [];
   let nextSave: SaveResult | Error | null = null;

@@ -10,6 +10,7 @@ import { createMetrics } from '../../main/proxy/metrics.js';
 import { PoolManager } from '../../main/pool/manager.js';
 import { configSchema, type Config } from '../../main/config/schema.js';
 import type { UpstreamConnection } from '../../main/pool/types.js';
+import { RequestRecorder } from '../../main/requests/recorder.js';
 
 /** The classic handler undici's Client calls (see main/proxy/forward.ts). */
 interface Handler {
@@ -70,6 +71,7 @@ async function setup(script: Script, overrides: Record<string, Record<string, un
   app = buildApp({
     config: () => config,
     exchange: { pool, log: quiet },
+    records: new RequestRecorder(100),
     log: quiet,
     stats: () => ({}) as never,
     metrics: createMetrics(() => ({ counters: pool.counterSnapshot(), waiting: 0, enabled: true }), false),

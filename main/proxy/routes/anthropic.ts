@@ -7,6 +7,9 @@ import { acquireFor, clientGoneSignal, releaseAfter } from '../exchange.js';
 import { forward } from '../forward.js';
 import { proxyCredential, upstreamRequestHeaders } from '../headers.js';
 import { bodyFor, declaredLength, discardBody, tooLarge } from '../request-body.js';
+import { ProxyError } from '../errors.js';
+import type { Lease } from '../../pool/types.js';
+import type { RequestRecord } from '../../common/requests.js';
 
 /** The word the [API] log line uses for each route ("for message request", as the seed shows). */
 export function purposeOf(method: string, path: string): string {
@@ -14,6 +17,19 @@ export function purposeOf(method: string, path: string): string {
   if (path === '/v1/messages/count_tokens') return 'count_tokens';
   if (path === '/v1/models' || path.startsWith('/v1/models/')) return 'models';
   return `${method} ${path}`;
+}
+
+/** One line per request with what a person asks first: status, model, time, connection, tokens. */
+export function logOutcome(deps: AppDeps, r: RequestRecord): void {
+  const failed = r.status < 200 || r.status >= 300 || r.error_type !== null;
+  const line = () => {
+    const conn = r.connection_id ? `, connection ${r.connection_id} ${r.connection_reused ? 'reused' : 'new'}` : '';
+    const tokens = r.usage ? `, tokens in ${r.usage.input_tokens} out ${r.usage.output_tokens}` : '';
+    const why = failed && r.error_type ? ` ${r.error_type}${r.error_message ? `: ${r.error_message}` : ''}` : '';
+    return `[API] ${r.method} ${r.path} → ${r.status || 'no answer'}${why} (${r.mapped_model ?? r.model ?? 'no model'}, ${r.duration_ms} ms${r.ttfb_ms !== null ? `, first byte ${r.ttfb_ms} ms` : ''}${conn}${tokens})`;
+  };
+  if (failed) deps.log.warn(line);
+  else deps.log.info(line);
 }
 
 /** Header lines set on the reply before it was hijacked (CORS for an allowed origin), as raw lines. */
@@ -38,14 +54,27 @@ export function createPassthroughHandler(deps: AppDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const config = deps.config();
     const req = request.raw;
-    const limit = config.server.body_limit_mb * 1024 * 1024;
-    if ((declaredLength(req) ?? 0) > limit) {
-      discardBody(req, limit);
-      throw tooLarge(limit);
-    }
     const url = req.url ?? '/';
     const query = url.indexOf('?');
-    const lease = await acquireFor(deps.exchange, purposeOf(req.method ?? 'GET', query < 0 ? url : url.slice(0, query)), clientGoneSignal(reply.raw));
+    const path = query < 0 ? url : url.slice(0, query);
+    const trace = deps.records.begin({ method: req.method ?? 'GET', path, route: 'anthropic', rawHeaders: req.rawHeaders });
+    const limit = config.server.body_limit_mb * 1024 * 1024;
+    let lease: Lease;
+    try {
+      if ((declaredLength(req) ?? 0) > limit) {
+        discardBody(req, limit);
+        throw tooLarge(limit);
+      }
+      const asked = performance.now();
+      lease = await acquireFor(deps.exchange, purposeOf(req.method ?? 'GET', path), clientGoneSignal(reply.raw));
+      trace.acquired(lease, performance.now() - asked);
+    } catch (err) {
+      // Refused before anything went upstream (too large, no free connection, shutting down, client gone).
+      const known = err instanceof ProxyError ? err : null;
+      trace.end({ status: known?.status ?? 0, error: known ? { type: known.type, message: known.message } : null, aborted: !known });
+      logOutcome(deps, trace.record);
+      throw err;
+    }
     reply.hijack();
     const { upstream } = config;
     const result = await forward(
@@ -59,9 +88,10 @@ export function createPassthroughHandler(deps: AppDeps) {
       reply.raw,
       ['x-ccproxy-connection', lease.id, ...hookHeaderLines(reply)],
       { upstream: upstream.base_url, timeoutS: upstream.timeout, connectTimeoutS: upstream.connect_timeout },
+      trace,
     );
-    if (result.outcome === 'failed' && result.error) deps.log.warn(`[API] ${req.method} ${url} on connection ${lease.id}: ${result.error.message}`);
     releaseAfter(deps.exchange, lease, result.outcome);
+    logOutcome(deps, trace.record);
   };
 }
 

@@ -8,7 +8,8 @@ import { fetch as undiciFetch } from 'undici';
 import type { AppDeps } from '../deps.js';
 import { acquireFor, clientGoneSignal, releaseAfter } from '../exchange.js';
 import { ProxyError, fromFastifyError, sendProxyError } from '../errors.js';
-import { hookHeaderLines, createPassthroughHandler } from './anthropic.js';
+import { hookHeaderLines, createPassthroughHandler, logOutcome } from './anthropic.js';
+import type { RequestTrace } from '../../requests/trace.js';
 import { upstreamFailure } from '../upstream-errors.js';
 import type { Lease, ReleaseOutcome } from '../../pool/types.js';
 import type { Config } from '../../config/schema.js';
@@ -22,7 +23,7 @@ class UpstreamSdk extends Anthropic {
 }
 
 /** One SDK instance per request, on the lease's dispatcher with undici's own fetch (never Node's global one). */
-function sdkFor(lease: Lease, config: Config, request: FastifyRequest): Anthropic {
+function sdkFor(lease: Lease, config: Config, request: FastifyRequest, trace: RequestTrace): Anthropic {
   const { upstream } = config;
   const own = upstream.api_key ? { apiKey: upstream.api_key, authToken: null } : upstream.auth_token ? { apiKey: null, authToken: upstream.auth_token } : null;
   const clientAuth: Record<string, string> = {};
@@ -33,7 +34,15 @@ function sdkFor(lease: Lease, config: Config, request: FastifyRequest): Anthropi
   return new UpstreamSdk({
     baseURL: upstream.base_url,
     ...(own ?? { apiKey: null, authToken: null, defaultHeaders: clientAuth }),
-    fetch: undiciFetch as unknown as typeof globalThis.fetch,
+    // The record learns when the request went out and what came back, as on the passthrough.
+    fetch: (async (url: string, init: RequestInit) => {
+      trace.sent();
+      const response = await undiciFetch(url, init as never);
+      const lines: string[] = [];
+      response.headers.forEach((value, name) => lines.push(name, value));
+      trace.head(response.status, lines);
+      return response;
+    }) as unknown as typeof globalThis.fetch,
     fetchOptions: { dispatcher: lease.dispatcher } as never,
     // Clients retry on their own; the proxy never sends a request twice.
     maxRetries: 0,
@@ -67,13 +76,23 @@ export function openAIFailure(err: unknown, config: Config): { status: number; b
   return { status: proxyError.status, body: openAIError(proxyError.message, type, code), headers: proxyError.headers };
 }
 
+/** Closes the record of an OpenAI request: the upstream's status and error type, or the proxy's. */
+function endTrace(trace: RequestTrace, failure: unknown, outcome: ReleaseOutcome, config: Config): void {
+  if (outcome === 'aborted') return trace.end({ status: trace.record.status, aborted: true });
+  if (failure === null) return trace.end({ status: trace.record.status || 200 });
+  const { status } = openAIFailure(failure, config);
+  const apiError = failure instanceof Anthropic.APIError ? (failure.error as { error?: { type?: string; message?: string } } | undefined)?.error : undefined;
+  const type = apiError?.type ?? (failure instanceof ProxyError ? failure.type : 'api_error');
+  trace.end({ status, error: { type, message: apiError?.message ?? (failure as Error).message } });
+}
+
 function outcomeOf(err: unknown, signal: AbortSignal): ReleaseOutcome {
   if (signal.aborted) return 'aborted';
   // An HTTP error answer was read in full: the connection is fine.
   return err instanceof Anthropic.APIError && typeof err.status === 'number' ? 'ok' : 'failed';
 }
 
-async function streamChat(reply: FastifyReply, sdk: Anthropic, params: MessageCreateParamsStreaming, translator: ChatStreamTranslator, lease: Lease, signal: AbortSignal): Promise<ReleaseOutcome> {
+async function streamChat(reply: FastifyReply, sdk: Anthropic, params: MessageCreateParamsStreaming, translator: ChatStreamTranslator, lease: Lease, signal: AbortSignal, trace: RequestTrace): Promise<ReleaseOutcome> {
   const stream = await sdk.messages.create(params, { signal });
   const res = reply.raw;
   reply.hijack();
@@ -83,6 +102,7 @@ async function streamChat(reply: FastifyReply, sdk: Anthropic, params: MessageCr
   try {
     for await (const event of stream) {
       lease.touch();
+      trace.message(event);
       for (const f of translator.push(event.type, event)) res.write(f);
       if (translator.done || res.destroyed) break;
     }
@@ -90,7 +110,9 @@ async function streamChat(reply: FastifyReply, sdk: Anthropic, params: MessageCr
   } catch (err) {
     if (signal.aborted || res.destroyed) return 'aborted';
     const apiError = err as { error?: { error?: { message?: string } }; message?: string };
-    for (const f of translator.fail(`Upstream error mid-stream: ${apiError.error?.error?.message ?? apiError.message ?? String(err)}`)) res.write(f);
+    const message = apiError.error?.error?.message ?? apiError.message ?? String(err);
+    trace.message(apiError.error ?? { type: 'error', error: { type: 'api_error', message } });
+    for (const f of translator.fail(`Upstream error mid-stream: ${message}`)) res.write(f);
     // An in-stream error event leaves the connection sound; a broken socket does not.
     outcome = apiError.error ? 'ok' : 'failed';
   }
@@ -105,26 +127,36 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: AppDeps): void 
     if (!translated.ok) return reply.code(translated.status).send(translated.error);
     const path = request.url.split('?')[0]!;
     deps.log.info(`[API] OpenAI ${path}: model ${translated.requestedModel} → ${translated.upstreamModel}${translated.stream ? ' (stream)' : ''}`);
+    const trace = deps.records.begin({ method: 'POST', path, route: 'openai', rawHeaders: request.raw.rawHeaders });
+    trace.model(translated.requestedModel, translated.upstreamModel, translated.stream);
     const signal = clientGoneSignal(reply.raw);
-    const lease = await acquireFor(deps.exchange, `OpenAI ${path}`, signal);
+    let lease: Lease | null = null;
     let outcome: ReleaseOutcome = 'failed';
+    let failure: unknown = null;
     try {
-      const sdk = sdkFor(lease, config, request);
+      const asked = performance.now();
+      lease = await acquireFor(deps.exchange, `OpenAI ${path}`, signal);
+      trace.acquired(lease, performance.now() - asked);
+      const sdk = sdkFor(lease, config, request, trace);
       if (translated.stream) {
         const translator = new ChatStreamTranslator({ requestedModel: translated.requestedModel, includeUsage: translated.includeUsage });
-        outcome = await streamChat(reply, sdk, translated.anthropic as unknown as MessageCreateParamsStreaming, translator, lease, signal);
+        outcome = await streamChat(reply, sdk, translated.anthropic as unknown as MessageCreateParamsStreaming, translator, lease, signal, trace);
         return;
       }
       const { data, response } = await sdk.messages.create(translated.anthropic as unknown as MessageCreateParamsNonStreaming, { signal }).withResponse();
       outcome = 'ok';
+      trace.message(data);
       const body = translateMessageResponse(data as unknown as AnthropicMessage, { requestedModel: translated.requestedModel });
       return reply.header('x-ccproxy-upstream-request-id', response.headers.get('request-id') ?? '').send(body);
     } catch (err) {
+      failure = err;
       outcome = outcomeOf(err, signal);
       if (outcome === 'aborted') return reply.hijack();
       throw err;
     } finally {
-      releaseAfter(deps.exchange, lease, outcome);
+      if (lease) releaseAfter(deps.exchange, lease, outcome);
+      endTrace(trace, failure, outcome, deps.config());
+      logOutcome(deps, trace.record);
     }
   };
 
@@ -132,17 +164,22 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: AppDeps): void 
   const openAIModels = async (request: FastifyRequest, reply: FastifyReply) => {
     const config = deps.config();
     const signal = clientGoneSignal(reply.raw);
+    const trace = deps.records.begin({ method: 'GET', path: request.url.split('?')[0]!, route: 'openai', rawHeaders: request.raw.rawHeaders });
     const lease = await acquireFor(deps.exchange, 'OpenAI /v1/models', signal);
+    trace.acquired(lease, 0);
     let outcome: ReleaseOutcome = 'failed';
+    let failure: unknown = null;
     try {
-      const page = await sdkFor(lease, config, request).models.list({ limit: 1000 }, { signal });
+      const page = await sdkFor(lease, config, request, trace).models.list({ limit: 1000 }, { signal });
       outcome = 'ok';
       return reply.send(toOpenAIModelList({ data: page.data }, config.model_mapping));
     } catch (err) {
+      failure = err;
       outcome = outcomeOf(err, signal);
       throw err;
     } finally {
       releaseAfter(deps.exchange, lease, outcome);
+      endTrace(trace, failure, outcome, config);
     }
   };
 

@@ -1,19 +1,36 @@
-// Service endpoints: /health, /pool/stats (the seed's shape), /metrics (Prometheus).
+// Service endpoints: /health, /pool/stats (the seed's shape), /requests and /usage (the request records),
+// /metrics (Prometheus).
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.js';
+import { z } from 'zod';
+import type { AppDeps } from '../deps.js';
+import { ProxyError } from '../errors.js';
+
+const requestsQuery = z.object({ limit: z.coerce.number().int().min(0).max(100_000).optional() }).strip();
 
 export function registerServiceRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/health', async () => {
     const stats = deps.stats();
     return {
       status: deps.isShuttingDown() ? 'shutting_down' : 'ok',
+      // "ok", "unreachable" (the last connection attempt or warm-up failed) or "unknown" (nothing tried yet).
+      upstream: stats.upstream.state,
+      upstream_url: deps.config().upstream.base_url,
+      upstream_error: stats.upstream.last_error,
       pool_enabled: stats.pool_enabled,
-      upstream: deps.config().upstream.base_url,
       uptime_s: stats.uptime_s,
     };
   });
 
   app.get('/pool/stats', async () => deps.stats());
+
+  app.get('/requests', async (request) => {
+    const parsed = requestsQuery.safeParse(request.query);
+    if (!parsed.success) throw new ProxyError(400, 'invalid_request_error', `Invalid query: limit must be a whole number from 0 to 100000 (${z.prettifyError(parsed.error)}).`);
+    const limit = Math.min(parsed.data.limit ?? 100, deps.records.capacity);
+    return { requests: deps.records.list(limit) };
+  });
+
+  app.get('/usage', async () => deps.records.usage.totals());
 
   app.get('/metrics', async (_request, reply) => {
     const registry = deps.metrics.registry;

@@ -1,0 +1,86 @@
+// Request records, usage totals, error counts and rate-limit headroom, as the UI and GET /requests, /usage and
+// /pool/stats show them. Types only: imported by the renderer.
+
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/** One proxied request. Field names are what GET /requests returns; bodies are never kept. */
+export interface RequestRecord {
+  id: string;
+  started_at: string;
+  method: string;
+  path: string;
+  /** The route family: "anthropic" (/v1/* passthrough) or "openai" (chat completions, models). */
+  route: 'anthropic' | 'openai';
+  /** The client's user-agent, as sent. */
+  client: string | null;
+  /** The model the client asked for. */
+  model: string | null;
+  /** The Claude model it was sent to, when the OpenAI route mapped it. */
+  mapped_model: string | null;
+  stream: boolean;
+  /** 0 while in flight, or when the client went away before any answer. */
+  status: number;
+  /** Anthropic error type (upstream's or the proxy's), "client_aborted", or null. */
+  error_type: string | null;
+  error_message: string | null;
+  duration_ms: number | null;
+  /** Time from arrival to the first byte of the answer. */
+  ttfb_ms: number | null;
+  /** Time spent waiting for a pooled connection. */
+  acquire_wait_ms: number | null;
+  /** Time from arrival until the request was written to the upstream socket. */
+  sent_ms: number | null;
+  connection_id: string | null;
+  /** True: an existing warm connection; false: a new one (or pooling off). */
+  connection_reused: boolean | null;
+  /** The upstream's request-id header. */
+  request_id: string | null;
+  stop_reason: string | null;
+  usage: TokenUsage | null;
+  /** Request and answer header lines with secrets masked (for the detail view). */
+  request_headers: Array<[string, string]>;
+  response_headers: Array<[string, string]>;
+}
+
+/** GET /usage: totals since start, per model. */
+export interface UsageTotals {
+  since: string;
+  models: Record<string, { requests: number; errors: number } & TokenUsage>;
+}
+
+/** The latest anthropic-ratelimit-* values the upstream sent, per kind. */
+export interface RateLimitWindow {
+  limit: number | null;
+  remaining: number | null;
+  reset: string | null;
+}
+
+export interface RateLimits {
+  requests: RateLimitWindow | null;
+  tokens: RateLimitWindow | null;
+  input_tokens: RateLimitWindow | null;
+  output_tokens: RateLimitWindow | null;
+  /** The last retry-after the upstream sent (seconds), and when. */
+  retry_after: { seconds: number; at: string } | null;
+  /** When the latest values arrived. */
+  updated_at: string | null;
+}
+
+/** Errors by status class and by error type (beside the seed's counters in /pool/stats). */
+export interface ErrorCounts {
+  by_status_class: Record<'2xx' | '3xx' | '4xx' | '5xx' | 'aborted', number>;
+  by_type: Record<string, number>;
+}
+
+/** Whether the upstream answers: unreachable after consecutive connection failures or failed warm-ups. */
+export interface UpstreamHealth {
+  state: 'ok' | 'unreachable' | 'unknown';
+  consecutive_failures: number;
+  last_error: string | null;
+  since: string | null;
+}

@@ -1,0 +1,115 @@
+// The request records: a bounded ring ([logging] request_history) of the newest requests, live events for the
+// UI, and the totals derived from them (usage per model, errors, rate-limit headroom, upstream reachability,
+// latency of successes and of failures apart).
+import { randomBytes } from 'node:crypto';
+import type { Percentiles } from '../common/contract.js';
+import type { RequestRecord } from '../common/requests.js';
+import { SampleWindow } from '../pool/stats.js';
+import { ErrorBook, RateLimitBook, UpstreamHealthBook, UsageBook } from './aggregates.js';
+import { maskedLines, RequestTrace, type TraceSink } from './trace.js';
+
+export interface TraceInit {
+  method: string;
+  path: string;
+  route: RequestRecord['route'];
+  /** The client's raw header lines (masked before they are kept). */
+  rawHeaders: readonly string[];
+}
+
+export class RequestRecorder implements TraceSink {
+  private ring: RequestRecord[] = [];
+  private next = 0;
+  private seq = 0;
+  private readonly prefix = randomBytes(3).toString('hex');
+  private readonly listeners = new Set<(record: RequestRecord) => void>();
+  readonly usage = new UsageBook();
+  readonly errors = new ErrorBook();
+  readonly rateLimits = new RateLimitBook();
+  readonly health = new UpstreamHealthBook();
+  readonly latency = new SampleWindow();
+  readonly errorLatency = new SampleWindow();
+  finished_total = 0;
+  failed_total = 0;
+
+  constructor(private size: number) {}
+
+  begin(init: TraceInit): RequestTrace {
+    let client: string | null = null;
+    for (let i = 0; i < init.rawHeaders.length; i += 2) if (init.rawHeaders[i]!.toLowerCase() === 'user-agent') client = init.rawHeaders[i + 1]!;
+    const record: RequestRecord = {
+      id: `${this.prefix}-${++this.seq}`,
+      started_at: new Date().toISOString(),
+      method: init.method,
+      path: init.path,
+      route: init.route,
+      client,
+      model: null,
+      mapped_model: null,
+      stream: false,
+      status: 0,
+      error_type: null,
+      error_message: null,
+      duration_ms: null,
+      ttfb_ms: null,
+      acquire_wait_ms: null,
+      sent_ms: null,
+      connection_id: null,
+      connection_reused: null,
+      request_id: null,
+      stop_reason: null,
+      usage: null,
+      request_headers: maskedLines(init.rawHeaders),
+      response_headers: [],
+    };
+    if (this.size > 0) {
+      if (this.ring.length < this.size) this.ring.push(record);
+      else this.ring[this.next] = record;
+      this.next = (this.next + 1) % this.size;
+    }
+    this.emit(record);
+    return new RequestTrace(record, this);
+  }
+
+  answered(header: (lowerName: string) => string | undefined): void {
+    this.health.answered();
+    this.rateLimits.update(header);
+  }
+
+  unreachable(reason: string): void {
+    this.health.failed(reason);
+  }
+
+  finished(trace: RequestTrace): void {
+    const r = trace.record;
+    this.finished_total++;
+    this.usage.add(r);
+    this.errors.add(r);
+    const ok = r.status >= 200 && r.status < 300 && !r.error_type;
+    if (!ok) this.failed_total++;
+    (ok ? this.latency : this.errorLatency).add(r.duration_ms ?? 0);
+    this.emit(r);
+  }
+
+  /** Newest first. */
+  list(limit = 100): RequestRecord[] {
+    const ordered = this.ring.length < this.size ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    return limit <= 0 ? [] : ordered.slice(-limit).reverse();
+  }
+
+  onRecord(listener: (record: RequestRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  percentiles(): { ok: Percentiles; failed: Percentiles } {
+    return { ok: this.latency.percentiles(), failed: this.errorLatency.percentiles() };
+  }
+
+  get capacity(): number {
+    return this.size;
+  }
+
+  private emit(record: RequestRecord): void {
+    for (const l of this.listeners) l(record);
+  }
+}

@@ -1,0 +1,141 @@
+// One request's record as it happens: the route and the forwarder report what they see (connection, bytes sent,
+// the answer's head and bytes, the end), and the trace fills the record in. Reading usage from the answer is done
+// by a tap on the side (taps.ts); nothing here touches what the client receives.
+import type { RequestRecord } from '../common/requests.js';
+import type { Lease } from '../pool/types.js';
+import { JsonTap, ModelSniffer, SseTap, applyMessage, type AnswerFacts } from './taps.js';
+
+/** Header lines whose values are secrets: shown as their first characters and a mask. */
+const SECRET = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-ccproxy-token']);
+
+export function maskedLines(raw: readonly string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    out.push([name, SECRET.has(name.toLowerCase()) ? mask(value) : value]);
+  }
+  return out;
+}
+
+function mask(value: string): string {
+  const scheme = /^(bearer|basic)\s+/i.exec(value)?.[0] ?? '';
+  const rest = value.slice(scheme.length);
+  return `${scheme}${rest.slice(0, Math.min(6, Math.floor(rest.length / 4)))}…(masked)`;
+}
+
+export interface TraceSink {
+  /** The upstream answered (any status): it is reachable. */
+  answered(header: (lowerName: string) => string | undefined): void;
+  /** The upstream could not be reached at all. */
+  unreachable(reason: string): void;
+  finished(trace: RequestTrace): void;
+}
+
+export interface TraceEnd {
+  status: number;
+  /** The proxy's or the network's error, when the answer is not the upstream's own. */
+  error?: { type: string; message: string } | null;
+  /** The client went away first. */
+  aborted?: boolean;
+}
+
+export class RequestTrace {
+  private readonly t0 = performance.now();
+  private sniffer: ModelSniffer | null = null;
+  private tap: SseTap | JsonTap | null = null;
+  private facts: AnswerFacts | null = null;
+  private ended = false;
+
+  constructor(
+    readonly record: RequestRecord,
+    private readonly sink: TraceSink,
+  ) {}
+
+  private since(): number {
+    return Math.round((performance.now() - this.t0) * 100) / 100;
+  }
+
+  acquired(lease: Lease, waitMs: number): void {
+    this.record.acquire_wait_ms = Math.round(waitMs * 100) / 100;
+    this.record.connection_id = lease.id;
+    this.record.connection_reused = lease.reused;
+  }
+
+  /** For routes that know the model up front (OpenAI: requested and mapped). */
+  model(requested: string, mapped: string | null, stream: boolean): void {
+    this.record.model = requested;
+    this.record.mapped_model = mapped;
+    this.record.stream = stream;
+  }
+
+  sent(): void {
+    this.record.sent_ms ??= this.since();
+  }
+
+  unreachable(reason: string): void {
+    this.sink.unreachable(reason);
+  }
+
+  bodyChunk(chunk: Buffer): void {
+    if (this.record.model !== null) return;
+    (this.sniffer ??= new ModelSniffer()).push(chunk);
+    this.record.model = this.sniffer.model;
+  }
+
+  head(status: number, lines: readonly string[]): void {
+    this.record.ttfb_ms = this.since();
+    this.record.status = status;
+    let type = '';
+    let encoding: string | undefined;
+    const header = (lower: string) => {
+      for (let i = 0; i < lines.length; i += 2) if (lines[i]!.toLowerCase() === lower) return lines[i + 1];
+      return undefined;
+    };
+    type = header('content-type') ?? '';
+    encoding = header('content-encoding');
+    this.record.request_id = header('request-id') ?? null;
+    this.record.response_headers = maskedLines(lines);
+    this.record.stream = type.startsWith('text/event-stream');
+    if (this.record.stream && !encoding) this.tap = new SseTap();
+    else if (type.includes('json')) this.tap = new JsonTap(encoding);
+    this.sink.answered(header);
+  }
+
+  data(chunk: Buffer): void {
+    this.tap?.push(chunk);
+  }
+
+  /** A typed stream event or message from the SDK (OpenAI route). */
+  message(value: unknown): void {
+    applyMessage((this.facts ??= { model: null, stop_reason: null, usage: null, error_type: null, error_message: null }), value);
+  }
+
+  end(end: TraceEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    const r = this.record;
+    r.duration_ms = this.since();
+    r.status = end.aborted && r.status === 0 ? 0 : end.status;
+    const facts = this.facts ?? (this.tap instanceof JsonTap ? this.tap.end() : this.tap?.facts ?? null);
+    if (facts) {
+      r.model ??= facts.model;
+      r.stop_reason = facts.stop_reason;
+      r.usage = facts.usage;
+      if (facts.error_type) {
+        r.error_type = facts.error_type;
+        r.error_message = facts.error_message;
+      }
+    }
+    if (end.error) {
+      r.error_type = end.error.type;
+      r.error_message = end.error.message;
+    } else if (end.aborted) {
+      r.error_type = 'client_aborted';
+      r.error_message = 'The client went away before the answer ended.';
+    } else if (!r.error_type && (r.status < 200 || r.status >= 300)) {
+      r.error_type = `http_${r.status}`;
+    }
+    this.sink.finished(this);
+  }
+}
