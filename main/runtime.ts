@@ -14,6 +14,7 @@ import { createSettingsLifecycle, type OpenedListener } from './runtime-settings
 import { listen, PortInUseError } from './runtime-listen.js';
 import { RequestStats } from './runtime-stats.js';
 import { RequestRecorder } from './requests/recorder.js';
+import type { KeptRecord } from './requests/trace.js';
 import { randomBytes } from 'node:crypto';
 
 export { PortInUseError };
@@ -50,7 +51,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const run = randomBytes(4).toString('hex');
   const logBus = createLogBus({ base: opts.logBase, run, level: initial.logging.level, bufferSize: initial.logging.buffer_size, console: opts.console, file: opts.fileLog });
   const log = logBus.logger;
-  const records = new RequestRecorder(initial.logging.request_history);
+  // Metrics are created below; the recorder tells them of each finished request through this late binding.
+  let observeRecord: (r: KeptRecord) => void = () => {};
+  const records = new RequestRecorder(initial.logging.request_history, (r) => observeRecord(r));
   const pool = new PoolManager({
     upstreamHealth: records.health,
     pool: initial.pool_settings,
@@ -96,9 +99,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     else log.info(`[API] The upstream ${cfg().upstream.base_url} answers again`);
     setState(state, error);
   });
-  records.onRecord((r) => {
-    if (r.duration_ms !== null) metrics.observeRecord(r);
-  });
+  observeRecord = (r) => metrics.observeRecord(r);
   const stats = (): PoolStatsResponse => requests.snapshot();
 
   const appDeps: AppDeps = {

@@ -55,10 +55,25 @@ export interface LogBusOptions {
   file?: boolean;
 }
 
-/** "18:19:44.516 › message", the console look electron-log had. */
-function consoleLine(date: Date, message: string): string {
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)} › ${message}\n`;
+/** "18:19:44.516 › ", the console look electron-log had; made once per millisecond, not once per line. */
+let stampMs = -1;
+let stamp = '';
+function consolePrefix(ms: number): string {
+  if (ms !== stampMs) {
+    const d = new Date(ms);
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    stampMs = ms;
+    stamp = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)} › `;
+  }
+  return stamp;
+}
+
+/** A line as kept: the time stays a number until someone reads it. */
+interface Kept {
+  seq: number;
+  ms: number;
+  level: LogLevel;
+  message: string;
 }
 
 /** Console output batched per event-loop turn: one write instead of one per line. Warnings and errors go at once. */
@@ -90,13 +105,14 @@ function consoleWriter() {
 export function createLogBus(opts: LogBusOptions): LogBus {
   const bufferSize = opts.bufferSize ?? 1000;
   // A circular buffer: `next` is where the next line goes, so keeping the last N costs nothing per line.
-  const ring: LogEntry[] = [];
+  const ring: Kept[] = [];
   let next = 0;
   const listeners = new Set<(entry: LogEntry) => void>();
   let threshold = RANK[opts.level ?? 'info'];
   let secrets: string[] = [];
   let seq = 0;
   const run = opts.run ?? '';
+  const view = (k: Kept): LogEntry => ({ run, seq: k.seq, time: new Date(k.ms).toISOString(), level: k.level, message: k.message });
   const out = opts.console === false || opts.console === undefined ? null : consoleWriter();
   // electron-log only for its rotating file (desktop); its own console stays off so nothing prints twice.
   let file: ElectronLogLike | null = null;
@@ -113,13 +129,15 @@ export function createLogBus(opts: LogBusOptions): LogBus {
     if (RANK[level] > threshold) return;
     const text = typeof message === 'function' ? message() : rest.length ? format(message, ...rest) : message;
     const clean = redact(text, secrets);
-    const date = new Date();
-    const entry: LogEntry = { run, seq: ++seq, time: date.toISOString(), level, message: clean };
-    if (ring.length < bufferSize) ring.push(entry);
-    else ring[next] = entry;
+    const kept: Kept = { seq: ++seq, ms: Date.now(), level, message: clean };
+    if (ring.length < bufferSize) ring.push(kept);
+    else ring[next] = kept;
     next = (next + 1) % bufferSize;
-    for (const listener of listeners) listener(entry);
-    out?.write(level, consoleLine(date, clean));
+    if (listeners.size > 0) {
+      const entry = view(kept);
+      for (const listener of listeners) listener(entry);
+    }
+    out?.write(level, consolePrefix(kept.ms) + clean + '\n');
     file?.[level](clean);
   };
 
@@ -132,7 +150,7 @@ export function createLogBus(opts: LogBusOptions): LogBus {
 
   return {
     logger,
-    entries: () => (ring.length < bufferSize ? ring.slice() : [...ring.slice(next), ...ring.slice(0, next)]),
+    entries: () => (ring.length < bufferSize ? ring : [...ring.slice(next), ...ring.slice(0, next)]).map(view),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,14 +1,15 @@
 // Prometheus metrics through prom-client, on a registry of our own (several runtimes may live in one process,
 // e.g. in tests). Pool numbers are read at scrape time, so they always agree with /pool/stats.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PoolCounters, RequestRecord } from '../common/contract.js';
+import type { PoolCounters } from '../common/contract.js';
+import type { KeptRecord } from '../requests/trace.js';
 import { statusClass } from '../requests/aggregates.js';
 
 export interface Metrics {
   registry: Registry;
   observeRequest(route: string, method: string, status: number, seconds: number): void;
   /** A finished API request: counted by status class and error type, its tokens by model and kind. */
-  observeRecord(record: RequestRecord): void;
+  observeRecord(record: KeptRecord): void;
 }
 
 type MonotonicKey = 'connections_created' | 'connections_destroyed' | 'connections_reused' | 'acquire_timeouts' | 'health_check_failures';

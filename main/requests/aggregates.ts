@@ -1,6 +1,9 @@
 // What the records add up to: usage per model, errors by status class and type, the latest rate-limit headroom,
 // and whether the upstream answers at all.
-import type { ErrorCounts, RateLimits, RateLimitWindow, RequestRecord, UpstreamHealth, UsageTotals } from '../common/requests.js';
+import type { ErrorCounts, RateLimits, RateLimitWindow, UpstreamHealth, UsageTotals } from '../common/requests.js';
+import type { KeptRecord } from './trace.js';
+
+type RequestRecord = Pick<KeptRecord, 'status' | 'error_type' | 'usage' | 'model' | 'mapped_model'>;
 
 export class UsageBook {
   private readonly since = new Date().toISOString();

@@ -6,7 +6,7 @@ import type { Percentiles } from '../common/contract.js';
 import type { RequestRecord } from '../common/requests.js';
 import { SampleWindow } from '../pool/stats.js';
 import { ErrorBook, RateLimitBook, UpstreamHealthBook, UsageBook } from './aggregates.js';
-import { maskedLines, RequestTrace, type TraceSink } from './trace.js';
+import { recordView, RequestTrace, type KeptRecord, type TraceSink } from './trace.js';
 
 export interface TraceInit {
   method: string;
@@ -17,7 +17,7 @@ export interface TraceInit {
 }
 
 export class RequestRecorder implements TraceSink {
-  private ring: RequestRecord[] = [];
+  private ring: KeptRecord[] = [];
   private next = 0;
   private seq = 0;
   private readonly prefix = randomBytes(3).toString('hex');
@@ -31,12 +31,16 @@ export class RequestRecorder implements TraceSink {
   finished_total = 0;
   failed_total = 0;
 
-  constructor(private size: number) {}
+  constructor(
+    private size: number,
+    /** Told of every finished request (metrics), before any view is made. */
+    private readonly onFinished: (record: KeptRecord) => void = () => {},
+  ) {}
 
   begin(init: TraceInit): RequestTrace {
     let client: string | null = null;
     for (let i = 0; i < init.rawHeaders.length; i += 2) if (init.rawHeaders[i]!.toLowerCase() === 'user-agent') client = init.rawHeaders[i + 1]!;
-    const record: RequestRecord = {
+    const record: KeptRecord = {
       id: `${this.prefix}-${++this.seq}`,
       started_at: new Date().toISOString(),
       method: init.method,
@@ -58,8 +62,8 @@ export class RequestRecorder implements TraceSink {
       request_id: null,
       stop_reason: null,
       usage: null,
-      request_headers: maskedLines(init.rawHeaders),
-      response_headers: [],
+      rawRequest: init.rawHeaders,
+      rawResponse: [],
     };
     if (this.size > 0) {
       if (this.ring.length < this.size) this.ring.push(record);
@@ -87,13 +91,14 @@ export class RequestRecorder implements TraceSink {
     const ok = r.status >= 200 && r.status < 300 && !r.error_type;
     if (!ok) this.failed_total++;
     (ok ? this.latency : this.errorLatency).add(r.duration_ms ?? 0);
+    this.onFinished(r);
     this.emit(r);
   }
 
   /** Newest first. */
   list(limit = 100): RequestRecord[] {
     const ordered = this.ring.length < this.size ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
-    return limit <= 0 ? [] : ordered.slice(-limit).reverse();
+    return limit <= 0 ? [] : ordered.slice(-limit).reverse().map(recordView);
   }
 
   onRecord(listener: (record: RequestRecord) => void): () => void {
@@ -109,7 +114,9 @@ export class RequestRecorder implements TraceSink {
     return this.size;
   }
 
-  private emit(record: RequestRecord): void {
-    for (const l of this.listeners) l(record);
+  private emit(record: KeptRecord): void {
+    if (this.listeners.size === 0) return;
+    const view = recordView(record);
+    for (const l of this.listeners) l(view);
   }
 }

@@ -2,6 +2,18 @@
 // the answer's head and bytes, the end), and the trace fills the record in. Reading usage from the answer is done
 // by a tap on the side (taps.ts); nothing here touches what the client receives.
 import type { RequestRecord } from '../common/requests.js';
+
+/**
+ * A record as kept: header lines are held as they came (no copy) and masked only when someone reads them,
+ * so a request nobody looks at costs no masking.
+ */
+export type KeptRecord = Omit<RequestRecord, 'request_headers' | 'response_headers'> & { rawRequest: readonly string[]; rawResponse: readonly string[] };
+
+/** The record as the API shows it: secrets masked. */
+export function recordView(kept: KeptRecord): RequestRecord {
+  const { rawRequest, rawResponse, ...rest } = kept;
+  return { ...rest, request_headers: maskedLines(rawRequest), response_headers: maskedLines(rawResponse) };
+}
 import type { Lease } from '../pool/types.js';
 import { JsonTap, ModelSniffer, SseTap, applyMessage, type AnswerFacts } from './taps.js';
 
@@ -48,7 +60,7 @@ export class RequestTrace {
   private ended = false;
 
   constructor(
-    readonly record: RequestRecord,
+    readonly record: KeptRecord,
     private readonly sink: TraceSink,
   ) {}
 
@@ -86,16 +98,17 @@ export class RequestTrace {
   head(status: number, lines: readonly string[]): void {
     this.record.ttfb_ms = this.since();
     this.record.status = status;
-    let type = '';
-    let encoding: string | undefined;
-    const header = (lower: string) => {
-      for (let i = 0; i < lines.length; i += 2) if (lines[i]!.toLowerCase() === lower) return lines[i + 1];
-      return undefined;
-    };
-    type = header('content-type') ?? '';
-    encoding = header('content-encoding');
-    this.record.request_id = header('request-id') ?? null;
-    this.record.response_headers = maskedLines(lines);
+    // One pass over the lines for the few this record and the rate-limit book read.
+    const wanted: Record<string, string> = {};
+    for (let i = 0; i < lines.length; i += 2) {
+      const lower = lines[i]!.toLowerCase();
+      if (lower === 'content-type' || lower === 'content-encoding' || lower === 'request-id' || lower === 'retry-after' || lower.startsWith('anthropic-ratelimit-')) wanted[lower] ??= lines[i + 1]!;
+    }
+    const header = (lower: string): string | undefined => wanted[lower];
+    const type = wanted['content-type'] ?? '';
+    const encoding = wanted['content-encoding'];
+    this.record.request_id = wanted['request-id'] ?? null;
+    this.record.rawResponse = lines;
     this.record.stream = type.startsWith('text/event-stream');
     if (this.record.stream && !encoding) this.tap = new SseTap();
     else if (type.includes('json')) this.tap = new JsonTap(encoding);

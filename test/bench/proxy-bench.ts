@@ -10,6 +10,7 @@ import { stringify } from 'smol-toml';
 import { BenchError, REPO_ROOT, startIpcChild, startProxyChild, stopAllChildren, stopChild, stopChildrenOnSignals, type Child } from './lib/children.js';
 import { mainThreadProfile, summariseProfile } from './lib/cpu-profile.js';
 import { runPhases, type PhaseOptions, type Target } from './lib/phases.js';
+import { measureRecordCost } from './lib/record-cost.js';
 import { renderTable } from './lib/report.js';
 import { BUILD_DIR, transpileForBench } from './lib/transpile.js';
 import { fmt, table } from './lib/stats.js';
@@ -123,6 +124,8 @@ async function main(): Promise<string> {
     'CPU: user + system time of the whole process (all threads) from /proc, divided by the requests completed.',
     `ccproxy logs at its default level to a file (Linux writes stdout to files, pipes and terminals synchronously alike): ${logLines(logPath).toLocaleString('en-US')} lines in this run.`,
   ];
+  const cost = measureRecordCost();
+  out.push(`request records (in this process, 50,000 each): ${fmt(cost.jsonUs, 1)} µs CPU per JSON request, ${fmt(cost.sseUs, 1)} µs per SSE request (12 events); included in ccproxy's CPU above.`);
   for (const t of targets) {
     const r = results.get(t.key)!;
     if (r.errors > 0) out.push(`${t.key}: ${r.errors} failed request(s), first: ${r.firstError}`);

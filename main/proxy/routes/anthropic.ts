@@ -9,7 +9,7 @@ import { proxyCredential, upstreamRequestHeaders } from '../headers.js';
 import { bodyFor, declaredLength, discardBody, tooLarge } from '../request-body.js';
 import { ProxyError } from '../errors.js';
 import type { Lease } from '../../pool/types.js';
-import type { RequestRecord } from '../../common/requests.js';
+import type { KeptRecord } from '../../requests/trace.js';
 
 /** The word the [API] log line uses for each route ("for message request", as the seed shows). */
 export function purposeOf(method: string, path: string): string {
@@ -20,7 +20,7 @@ export function purposeOf(method: string, path: string): string {
 }
 
 /** One line per request with what a person asks first: status, model, time, connection, tokens. */
-export function logOutcome(deps: AppDeps, r: RequestRecord): void {
+export function logOutcome(deps: AppDeps, r: KeptRecord): void {
   const failed = r.status < 200 || r.status >= 300 || r.error_type !== null;
   const line = () => {
     const conn = r.connection_id ? `, connection ${r.connection_id} ${r.connection_reused ? 'reused' : 'new'}` : '';
@@ -86,7 +86,8 @@ export function createPassthroughHandler(deps: AppDeps) {
         body: bodyFor(req, limit),
       },
       reply.raw,
-      ['x-ccproxy-connection', lease.id, ...hookHeaderLines(reply)],
+      // Only an allowed cross-origin request has hook-set lines (CORS); the others skip the copy.
+      request.headers.origin ? ['x-ccproxy-connection', lease.id, ...hookHeaderLines(reply)] : ['x-ccproxy-connection', lease.id],
       { upstream: upstream.base_url, timeoutS: upstream.timeout, connectTimeoutS: upstream.connect_timeout },
       trace,
     );
