@@ -24,9 +24,10 @@ export interface Entry {
 
 interface Waiter {
   enqueuedAt: number;
+  /** When it gives up (enqueuedAt + acquire_timeout). */
+  deadline: number;
   resolve(lease: Lease): void;
   reject(err: Error): void;
-  timer: TimerHandle;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
@@ -78,6 +79,11 @@ export class ClaudeInstancePool {
   private readonly waiters: Waiter[] = [];
   private closing = false;
   private drained: (() => void) | null = null;
+  /**
+   * One timer for the whole queue, armed for the oldest waiter's deadline (FIFO: the oldest gives up first), so a
+   * busy pool does not set and clear a timer per queued request.
+   */
+  private queueTimer: TimerHandle = null;
 
   constructor(private readonly deps: PoolDeps) {}
 
@@ -159,8 +165,7 @@ export class ClaudeInstancePool {
       if (lease) return Promise.resolve(lease);
     }
     return new Promise<Lease>((resolve, reject) => {
-      const waiter: Waiter = { enqueuedAt: started, resolve, reject, timer: null, signal };
-      waiter.timer = this.deps.clock.setTimeout(() => this.timeOut(waiter), this.settings.acquire_timeout * 1000);
+      const waiter: Waiter = { enqueuedAt: started, deadline: started + this.settings.acquire_timeout * 1000, resolve, reject, signal };
       if (signal) {
         waiter.onAbort = () => {
           if (this.removeWaiter(waiter)) reject(signal.reason ?? new Error('aborted'));
@@ -168,7 +173,19 @@ export class ClaudeInstancePool {
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
       this.waiters.push(waiter);
+      this.armQueueTimer();
     });
+  }
+
+  private armQueueTimer(): void {
+    if (this.queueTimer !== null || this.waiters.length === 0) return;
+    const wait = Math.max(0, this.waiters[0]!.deadline - this.deps.clock.now());
+    this.queueTimer = this.deps.clock.setTimeout(() => {
+      this.queueTimer = null;
+      const now = this.deps.clock.now();
+      while (this.waiters.length > 0 && this.waiters[0]!.deadline <= now) this.timeOut(this.waiters[0]!);
+      this.armQueueTimer();
+    }, wait);
   }
 
   private timeOut(waiter: Waiter): void {
@@ -252,7 +269,6 @@ export class ClaudeInstancePool {
   }
 
   private forget(waiter: Waiter): void {
-    this.deps.clock.clearTimeout(waiter.timer);
     if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
   }
 
@@ -339,6 +355,8 @@ export class ClaudeInstancePool {
   async close(graceMs: number): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.deps.clock.clearTimeout(this.queueTimer);
+    this.queueTimer = null;
     for (const w of this.waiters.splice(0)) {
       this.forget(w);
       w.reject(new PoolClosedError());
