@@ -2,35 +2,12 @@
 // up to max_size, and a fair FIFO queue with a timeout beyond that. Its state is its own: the housekeeper and
 // the manager call methods. Log lines keep the seed's wording, and every number in them is read when logged.
 import { randomBytes } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import type { PoolSettings } from '../config/schema.js';
 import type { Logger } from '../logging/log-bus.js';
-import { AcquireTimeoutError, PoolClosedError, type Clock, type ConnectionFactory, type Lease, type ReleaseOutcome, type TimerHandle, type UpstreamConnection } from './types.js';
+import { AcquireTimeoutError, PoolClosedError, type Clock, type ConnectionFactory, type Entry, type Lease, type ReleaseOutcome, type TimerHandle } from './types.js';
 import type { PoolCountersState, SampleWindow } from './stats.js';
-
-/** A connection as the pool tracks it. Read-only outside this file. */
-export interface Entry {
-  readonly id: string;
-  readonly conn: UpstreamConnection;
-  readonly createdAt: number;
-  lastUsedAt: number;
-  acquiredAt: number;
-  /** Last time bytes moved for the request holding it (a long stream that flows is not a leak). */
-  lastActivityAt: number;
-  useCount: number;
-  state: 'opening' | 'idle' | 'in_use' | 'checking';
-  leakWarned: boolean;
-}
-
-interface Waiter {
-  enqueuedAt: number;
-  /** When it gives up (enqueuedAt + acquire_timeout). */
-  deadline: number;
-  resolve(lease: Lease): void;
-  reject(err: Error): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
+import { WaitQueue } from './wait-queue.js';
+import { PooledLease } from './lease.js';
 
 export interface PoolDeps {
   settings: PoolSettings;
@@ -42,50 +19,17 @@ export interface PoolDeps {
   upstreamHealth?: { answered(): void; failed(reason: string): void };
 }
 
-class PooledLease implements Lease {
-  readonly pooled = true;
-  private released = false;
-
-  constructor(
-    private readonly pool: ClaudeInstancePool,
-    private readonly entry: Entry,
-    readonly reused: boolean,
-    private readonly clock: Clock,
-  ) {}
-
-  get id(): string {
-    return this.entry.id;
-  }
-  get dispatcher(): Dispatcher {
-    return this.entry.conn.dispatcher;
-  }
-  get useCount(): number {
-    return this.entry.useCount;
-  }
-  touch(): void {
-    this.entry.lastActivityAt = this.clock.now();
-  }
-  release(outcome: ReleaseOutcome = 'ok'): void {
-    if (this.released) return;
-    this.released = true;
-    this.pool.release(this.entry, outcome);
-  }
-}
-
 export class ClaudeInstancePool {
   private readonly entries = new Map<string, Entry>();
   /** Idle connections; the end of the array is the most recently used. */
   private readonly idle: Entry[] = [];
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters: WaitQueue<Lease>;
   private closing = false;
   private drained: (() => void) | null = null;
-  /**
-   * One timer for the whole queue, armed for the oldest waiter's deadline (FIFO: the oldest gives up first), so a
-   * busy pool does not set and clear a timer per queued request.
-   */
-  private queueTimer: TimerHandle = null;
 
-  constructor(private readonly deps: PoolDeps) {}
+  constructor(private readonly deps: PoolDeps) {
+    this.waiters = new WaitQueue<Lease>(deps.clock, (waiter) => this.timedOut(waiter.enqueuedAt));
+  }
 
   get settings(): PoolSettings {
     return this.deps.settings;
@@ -164,38 +108,17 @@ export class ClaudeInstancePool {
       const lease = this.tryAcquire(started);
       if (lease) return Promise.resolve(lease);
     }
-    return new Promise<Lease>((resolve, reject) => {
-      const waiter: Waiter = { enqueuedAt: started, deadline: started + this.settings.acquire_timeout * 1000, resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          if (this.removeWaiter(waiter)) reject(signal.reason ?? new Error('aborted'));
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.waiters.push(waiter);
-      this.armQueueTimer();
-    });
+    return this.waiters.enqueue(started, this.settings.acquire_timeout * 1000, signal);
   }
 
-  private armQueueTimer(): void {
-    if (this.queueTimer !== null || this.waiters.length === 0) return;
-    const wait = Math.max(0, this.waiters[0]!.deadline - this.deps.clock.now());
-    this.queueTimer = this.deps.clock.setTimeout(() => {
-      this.queueTimer = null;
-      const now = this.deps.clock.now();
-      while (this.waiters.length > 0 && this.waiters[0]!.deadline <= now) this.timeOut(this.waiters[0]!);
-      this.armQueueTimer();
-    }, wait);
-  }
-
-  private timeOut(waiter: Waiter): void {
-    if (!this.removeWaiter(waiter)) return;
+  /** A waiter gave up: counted and logged; the error it is rejected with. */
+  private timedOut(enqueuedAt: number): Error {
     this.deps.counters.acquire_timeouts++;
-    const waited = this.deps.clock.now() - waiter.enqueuedAt;
+    const waited = this.deps.clock.now() - enqueuedAt;
     this.deps.log.warn(
       `[POOL] Acquire timed out after ${(waited / 1000).toFixed(2)} s: all ${this.entries.size} connections in use (max: ${this.settings.max_size}, waiting: ${this.waiters.length})`,
     );
-    waiter.reject(new AcquireTimeoutError(waited, this.settings.max_size));
+    return new AcquireTimeoutError(waited, this.settings.max_size);
   }
 
   private tryAcquire(started: number): Lease | null {
@@ -250,26 +173,11 @@ export class ClaudeInstancePool {
 
   /** Hands free or newly creatable connections to waiters, oldest first. */
   serveWaiters(): void {
-    while (this.waiters.length > 0 && !this.closing) {
-      const waiter = this.waiters[0]!;
+    for (let waiter = this.waiters.head(); waiter && !this.closing; waiter = this.waiters.head()) {
       const lease = this.tryAcquire(waiter.enqueuedAt);
       if (!lease) return;
-      this.waiters.shift();
-      this.forget(waiter);
-      waiter.resolve(lease);
+      this.waiters.serveHead(lease);
     }
-  }
-
-  private removeWaiter(waiter: Waiter): boolean {
-    const i = this.waiters.indexOf(waiter);
-    if (i < 0) return false;
-    this.waiters.splice(i, 1);
-    this.forget(waiter);
-    return true;
-  }
-
-  private forget(waiter: Waiter): void {
-    if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
   }
 
   private createEntry(state: Entry['state']): Entry {
@@ -355,12 +263,7 @@ export class ClaudeInstancePool {
   async close(graceMs: number): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    this.deps.clock.clearTimeout(this.queueTimer);
-    this.queueTimer = null;
-    for (const w of this.waiters.splice(0)) {
-      this.forget(w);
-      w.reject(new PoolClosedError());
-    }
+    this.waiters.rejectAll(new PoolClosedError());
     const inUse = this.inUseCount;
     this.deps.log.info(`[POOL] Shutting down: closing ${this.entries.size} connections (in use: ${inUse})`);
     const closed: Array<Promise<void>> = [];

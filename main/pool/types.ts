@@ -22,6 +22,20 @@ export interface UpstreamConnection {
   destroy(): Promise<void>;
 }
 
+/** A connection as the pool tracks it. Read-only outside pool.ts. */
+export interface Entry {
+  readonly id: string;
+  readonly conn: UpstreamConnection;
+  readonly createdAt: number;
+  lastUsedAt: number;
+  acquiredAt: number;
+  /** Last time bytes moved for the request holding it (a long stream that flows is not a leak). */
+  lastActivityAt: number;
+  useCount: number;
+  state: 'opening' | 'idle' | 'in_use' | 'checking';
+  leakWarned: boolean;
+}
+
 export interface ConnectionFactory {
   create(id: string): UpstreamConnection;
 }
