@@ -115,6 +115,10 @@ describe('an upstream that is down at start', () => {
       const attempts = h.logs().filter((l) => l.startsWith('[POOL] Refilling')).length;
       await h.runtime.pool.tick();
       expect(h.logs().filter((l) => l.startsWith('[POOL] Refilling')).length).toBe(attempts);
+      // No socket ever opened: nothing was created, nothing destroyed, and no line claims otherwise.
+      expect((await h.stats()).stats).toMatchObject({ connections_created: 0, connections_destroyed: 0, total_connections: 0 });
+      expect(h.logs().filter((l) => /Created new pooled connection|Destroyed connection/.test(l))).toEqual([]);
+      expect(h.logs().filter((l) => l.startsWith('[POOL] Could not open a connection to the upstream: '))).toHaveLength(4);
     } finally {
       await h.close();
     }
