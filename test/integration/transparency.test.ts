@@ -190,6 +190,23 @@ describe('request bodies and slow clients', () => {
     expect(h.upstream.requests.length).toBe(before);
   });
 
+  it('a client that drips its headers is cut after headers_timeout', async () => {
+    const { port } = new URL(h.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d) => (answer += d.toString()));
+    socket.on('error', () => {});
+    const closed = new Promise<void>((r) => socket.on('close', () => r()));
+    socket.write('POST /v1/messages HTTP/1.1\r\nHost: localhost\r\n');
+    const drip = setInterval(() => socket.writable && socket.write('x-slow: 1\r\n'), 100);
+    const started = Date.now();
+    await closed;
+    clearInterval(drip);
+    expect(answer === '' || /^HTTP\/1\.1 408 /.test(answer)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(h.upstream.requests.some((r) => r.headers['x-slow'])).toBe(false);
+  });
+
   it('a client that drips its body is cut after request_timeout, while others keep being served', async () => {
     const { port } = new URL(h.url);
     const socket = net.connect(Number(port), '127.0.0.1');
