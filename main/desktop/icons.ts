@@ -16,8 +16,9 @@ export function iconsDir(appPath: string): string {
   return path.join(appPath, 'build', 'icons');
 }
 
-export function trayState(status: Pick<RuntimeStatus, 'state' | 'pool_enabled'>): TrayState {
-  if (status.state === 'error') return 'error';
+export function trayState(status: Pick<RuntimeStatus, 'state' | 'pool_enabled' | 'upstream'>): TrayState {
+  // Listening is not enough: if every request fails because the API cannot be reached, the icon says so too.
+  if (status.state === 'error' || (status.state === 'running' && status.upstream === 'unreachable')) return 'error';
   return status.pool_enabled ? 'pooling' : 'direct';
 }
 

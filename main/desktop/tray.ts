@@ -53,7 +53,7 @@ const POOL_ENABLED = 'pool_settings.enabled';
 export function statusLine(status: RuntimeStatus): string {
   switch (status.state) {
     case 'running':
-      return `Running at ${status.endpoint}`;
+      return status.upstream === 'unreachable' ? `Running at ${status.endpoint} · upstream unreachable` : `Running at ${status.endpoint}`;
     case 'starting':
       return `Starting at ${status.endpoint}…`;
     case 'error':

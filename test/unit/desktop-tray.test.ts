@@ -105,6 +105,18 @@ describe('tray menu', () => {
     expect(tray.tooltip).toContain('not running');
   });
 
+  it('shows an unreachable upstream in the icon and the status line while the proxy itself runs', () => {
+    const fake = createFakeElectron();
+    const stub = stubRuntime();
+    const { tray, controller, menu } = makeTray(fake, stub.runtime);
+    stub.set({ upstream: 'unreachable' });
+    expect(controller.state()).toBe('error');
+    expect(tray.image.path).toBe(ICONS.error.path);
+    expect(menu().item('status').label).toBe('Running at http://127.0.0.1:8123 · upstream unreachable');
+    stub.set({ upstream: 'ok' });
+    expect(controller.state()).toBe('pooling');
+  });
+
   it('uses template images on macOS and leaves the window to the menu on click', () => {
     const fake = createFakeElectron();
     const stub = stubRuntime();
