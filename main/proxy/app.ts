@@ -35,7 +35,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body: Buffer, done) => done(null, body));
 
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, and a promise per request buys nothing here.
+  app.addHook('onRequest', (request, reply, done) => {
     const started = performance.now();
     const route = request.routeOptions.url ?? 'unmatched';
     deps.onRequestStart(route);
@@ -43,9 +44,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       deps.onRequestDone(route, request.method, reply.raw.statusCode, performance.now() - started);
     });
     if (deps.isShuttingDown() && !request.url.startsWith('/health')) {
-      throw new ProxyError(503, 'overloaded_error', 'The proxy is shutting down.', { 'retry-after': '5' });
+      return done(new ProxyError(503, 'overloaded_error', 'The proxy is shutting down.', { 'retry-after': '5' }));
     }
-    checkRequest(request, reply, deps.config());
+    try {
+      checkRequest(request, reply, deps.config());
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
   });
 
   app.options('/*', async (request, reply) => {

@@ -74,20 +74,39 @@ export function createMetrics(read: () => { counters: PoolCounters; waiting: num
     registers: [registry],
   });
 
+  // prom-client hashes a label object on every call; a request path has few label sets, so each child is kept.
+  const durations = children((v) => duration.labels(v[0]!, v[1]!, v[2]!));
+  const requestCounts = children((v) => requests.labels(v[0]!, v[1]!, v[2]!));
+  const tokenCounts = children((v) => tokens.labels(v[0]!, v[1]!));
+
   return {
     registry,
     observeRequest(route, method, status, seconds) {
-      duration.observe({ route, method, status: String(status) }, seconds);
+      durations([route, method, String(status)]).observe(seconds);
     },
     observeRecord(record) {
-      requests.inc({ route: record.route, status_class: statusClass(record), error_type: record.error_type ?? '' });
+      requestCounts([record.route, statusClass(record), record.error_type ?? '']).inc();
       const u = record.usage;
       if (!u) return;
       const model = record.mapped_model ?? record.model ?? 'unknown';
-      if (u.input_tokens) tokens.inc({ model, kind: 'input' }, u.input_tokens);
-      if (u.output_tokens) tokens.inc({ model, kind: 'output' }, u.output_tokens);
-      if (u.cache_creation_input_tokens) tokens.inc({ model, kind: 'cache_creation' }, u.cache_creation_input_tokens);
-      if (u.cache_read_input_tokens) tokens.inc({ model, kind: 'cache_read' }, u.cache_read_input_tokens);
+      if (u.input_tokens) tokenCounts([model, 'input']).inc(u.input_tokens);
+      if (u.output_tokens) tokenCounts([model, 'output']).inc(u.output_tokens);
+      if (u.cache_creation_input_tokens) tokenCounts([model, 'cache_creation']).inc(u.cache_creation_input_tokens);
+      if (u.cache_read_input_tokens) tokenCounts([model, 'cache_read']).inc(u.cache_read_input_tokens);
     },
+  };
+}
+
+/** Labelled children by their label values, made on first use; bounded, since a model name comes from clients. */
+function children<T>(make: (values: string[]) => T): (values: string[]) => T {
+  const cache = new Map<string, T>();
+  return (values) => {
+    const key = values.join('\u0000');
+    let child = cache.get(key);
+    if (child === undefined) {
+      if (cache.size >= 1000) cache.clear();
+      cache.set(key, (child = make(values)));
+    }
+    return child;
   };
 }
