@@ -6,7 +6,7 @@ import type { Logger } from '../logging/log-bus.js';
 import { ClaudeInstancePool } from './pool.js';
 import { PoolHousekeeper } from './housekeeping.js';
 import { newCounters, SampleWindow } from './stats.js';
-import { PoolClosedError, systemClock, type Clock, type ConnectionFactory, type Lease, type TimerHandle, type UpstreamConnection } from './types.js';
+import { PoolClosedError, systemClock, type AbortSource, type Clock, type ConnectionFactory, type Lease, type TimerHandle, type UpstreamConnection } from './types.js';
 import { randomBytes } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 
@@ -97,7 +97,7 @@ export class PoolManager {
     return this.housekeeper?.tick() ?? Promise.resolve();
   }
 
-  async acquire(signal?: AbortSignal): Promise<Lease> {
+  async acquire(signal?: AbortSource): Promise<Lease> {
     if (this.stopped) throw new PoolClosedError();
     if (!this.pool) return this.acquireOneOff();
     this.log.info('[POOL_MANAGER] Acquiring client from pool');

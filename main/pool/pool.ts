@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PoolSettings } from '../config/schema.js';
 import type { Logger } from '../logging/log-bus.js';
-import { AcquireTimeoutError, PoolClosedError, type Clock, type ConnectionFactory, type Entry, type Lease, type ReleaseOutcome, type TimerHandle } from './types.js';
+import { AcquireTimeoutError, PoolClosedError, type Clock, type ConnectionFactory, type Entry, type Lease, type ReleaseOutcome, type TimerHandle, type AbortSource } from './types.js';
 import type { PoolCountersState, SampleWindow } from './stats.js';
 import { WaitQueue } from './wait-queue.js';
 import { PooledLease } from './lease.js';
@@ -99,7 +99,8 @@ export class ClaudeInstancePool {
     return true;
   }
 
-  acquire(signal?: AbortSignal): Promise<Lease> {
+  acquire(abortOn?: AbortSource): Promise<Lease> {
+    const signal = typeof abortOn === 'function' ? undefined : abortOn;
     if (this.closing) return Promise.reject(new PoolClosedError());
     if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
     const started = this.deps.clock.now();
@@ -108,7 +109,7 @@ export class ClaudeInstancePool {
       const lease = this.tryAcquire(started);
       if (lease) return Promise.resolve(lease);
     }
-    return this.waiters.enqueue(started, this.settings.acquire_timeout * 1000, signal);
+    return this.waiters.enqueue(started, this.settings.acquire_timeout * 1000, typeof abortOn === 'function' ? abortOn() : abortOn);
   }
 
   /** A waiter gave up: counted and logged; the error it is rejected with. */

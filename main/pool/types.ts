@@ -42,6 +42,12 @@ export interface ConnectionFactory {
 
 export type TimerHandle = unknown;
 
+/**
+ * What ends a wait for a connection: a signal, or a function that makes one, called only if the request has to
+ * queue (most find a connection at once, and need no AbortController).
+ */
+export type AbortSource = AbortSignal | (() => AbortSignal);
+
 /** Time and timers, injected so housekeeping and acquire timeouts run on a fake clock in tests. */
 export interface Clock {
   now(): number;

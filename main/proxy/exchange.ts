@@ -2,7 +2,7 @@
 // give it back when the answer has ended. The [API] lines keep the seed's wording.
 import type { Logger } from '../logging/log-bus.js';
 import type { PoolManager } from '../pool/manager.js';
-import { AcquireTimeoutError, PoolClosedError, type Lease, type ReleaseOutcome } from '../pool/types.js';
+import { AcquireTimeoutError, PoolClosedError, type AbortSource, type Lease, type ReleaseOutcome } from '../pool/types.js';
 import { ProxyError } from './errors.js';
 
 export interface ExchangeDeps {
@@ -11,7 +11,7 @@ export interface ExchangeDeps {
 }
 
 /** Acquires a connection for `purpose` ("message", "count_tokens", …); the signal aborts a wait in the queue. */
-export async function acquireFor(deps: ExchangeDeps, purpose: string, signal?: AbortSignal): Promise<Lease> {
+export async function acquireFor(deps: ExchangeDeps, purpose: string, signal?: AbortSource): Promise<Lease> {
   if (deps.pool.enabled) deps.log.info(() => `[API] Acquiring Claude client from pool for ${purpose} request`);
   else deps.log.info(() => `[API] Creating a fresh Claude client for ${purpose} request (pooling disabled)`);
   try {
@@ -40,6 +40,7 @@ export function releaseAfter(deps: ExchangeDeps, lease: Lease, outcome: ReleaseO
 /** An AbortSignal that fires when the client goes away before its answer has been written in full. */
 export function clientGoneSignal(res: import('node:http').ServerResponse): AbortSignal {
   const ac = new AbortController();
+  if (res.destroyed || res.socket?.destroyed) ac.abort(new Error('client disconnected'));
   res.once('close', () => {
     if (!res.writableFinished) ac.abort(new Error('client disconnected'));
   });

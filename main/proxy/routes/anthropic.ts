@@ -66,7 +66,8 @@ export function createPassthroughHandler(deps: AppDeps) {
         throw tooLarge(limit);
       }
       const asked = performance.now();
-      lease = await acquireFor(deps.exchange, purposeOf(req.method ?? 'GET', path), clientGoneSignal(reply.raw));
+      // The signal is made only if the request has to queue.
+      lease = await acquireFor(deps.exchange, purposeOf(req.method ?? 'GET', path), () => clientGoneSignal(reply.raw));
       trace.acquired(lease, performance.now() - asked);
     } catch (err) {
       // Refused before anything went upstream (too large, no free connection, shutting down, client gone).
