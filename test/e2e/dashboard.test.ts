@@ -207,6 +207,8 @@ describe.skipIf(!hasChromium)('dashboard (headless Chromium)', () => {
         validateSettings: op('validateSettings'),
         saveSettings: op('saveSettings'),
         setPoolingEnabled: op('setPoolingEnabled'),
+        getRequests: op('getRequests'),
+        getUsage: op('getUsage'),
         on(event: string, listener: (payload: unknown) => void) {
           const handler = (e: Event) => listener(JSON.parse((e as MessageEvent<string>).data));
           source.addEventListener(event, handler);
