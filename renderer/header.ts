@@ -86,7 +86,7 @@ export function createHeader(api: CcproxyApi, onSettingsChanged: (view: Settings
   const root = h(
     'header',
     { class: 'app-header' },
-    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, 'ccproxy')),
+    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('h1', { class: 'brand-name' }, 'ccproxy')),
     h('div', { class: 'status' }, pill, errorText),
     h('div', { class: 'header-actions' }, h('div', { class: 'endpoint' }, h('span', { class: 'endpoint-label' }, 'Endpoint'), endpoint, copyBtn), h('div', { class: 'pool-toggle' }, poolLabel, poolSwitch)),
   );

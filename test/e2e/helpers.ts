@@ -60,3 +60,15 @@ export async function screenshot(page: Page, name: string, scheme: 'light' | 'da
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** A page on the dashboard that records script errors and CSP violations (any is a failure). */
+export async function openDashboard(browser: Browser, url: string, opts: { hash?: string; reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', reducedMotion: opts.reducedMotion ?? 'no-preference' });
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  await page.goto(`${url}/ui/${opts.hash ? `#${opts.hash}` : ''}`);
+  return { page, problems };
+}

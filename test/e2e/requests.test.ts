@@ -1,0 +1,131 @@
+// The Requests view in headless Chromium: rows appear live for real requests through the proxy to the fake
+// upstream, the status filter separates a 429 from successes, and the detail pane shows timings and masked headers.
+import Anthropic from '@anthropic-ai/sdk';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../../renderer/build.mjs';
+import { hasChromium, launchChromium, openDashboard, startDashboardEnv, type DashboardEnv } from './helpers.js';
+
+const CLIENT_KEY = 'sk-ant-e2e-requests-secret-0042';
+
+describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
+  let env: DashboardEnv;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let client: Anthropic;
+  const rows = () => page.locator('#requests-body tr');
+
+  beforeAll(async () => {
+    await buildRenderer();
+    env = await startDashboardEnv({ extraToml: '[logging]\nrequest_history = 5\n' });
+    browser = await launchChromium();
+    ({ page, problems } = await openDashboard(browser, env.url, { hash: 'requests' }));
+    // The key both ways a client sends one (this SDK puts apiKey in authorization): each must reach the view masked.
+    client = new Anthropic({ baseURL: env.url, apiKey: CLIENT_KEY, defaultHeaders: { 'x-api-key': CLIENT_KEY }, maxRetries: 0 });
+    await page.waitForSelector('#status-pill:has-text("Running")');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await env?.close();
+  });
+
+  it('shows each request live as it starts and ends, newest first', async () => {
+    expect(await page.isVisible('#requests-empty')).toBe(true);
+    await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'first' }] });
+    await expect.poll(() => rows().count()).toBe(1);
+    await expect.poll(() => rows().first().textContent()).toContain('200 OK');
+
+    // A held SSE answer: the row is there while the request is still in flight, and is updated in place when it ends.
+    const hold = env.upstream.hold();
+    env.upstream.enqueue({ kind: 'held' });
+    const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'second' }] });
+    await hold.reached;
+    await expect.poll(() => rows().count()).toBe(2);
+    const newest = rows().first();
+    await expect.poll(() => newest.textContent()).toContain('In flight');
+    hold.release();
+    await stream.finalMessage();
+    await expect.poll(() => rows().first().textContent()).toContain('200 OK');
+    expect(await rows().count()).toBe(2);
+    expect(await rows().first().textContent()).toContain('claude-sonnet-4-5');
+    const text = (await rows().first().textContent())!;
+    expect(text).toMatch(/POST \/v1\/messages/);
+    expect(text).toMatch(/[0-9a-f]{6} (reused|new)/); // the pooled connection and how it was got
+    expect(text).toMatch(/\d+ \/ \d+/); // tokens in / out from the SSE events
+    expect(await rows().nth(1).textContent()).toContain('claude-haiku-4-5');
+  });
+
+  it('filters by status: a 429 from the upstream shows under Failed, not under Succeeded', async () => {
+    env.upstream.enqueue({ kind: 'error', status: 429, retryAfter: 3 });
+    await expect(client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'limited' }] })).rejects.toThrow();
+    await expect.poll(() => rows().first().textContent()).toContain('429 rate_limit_error');
+    expect(await rows().count()).toBe(3);
+
+    await page.selectOption('#req-status', 'errors');
+    await expect.poll(() => rows().count()).toBe(1);
+    expect(await rows().first().textContent()).toContain('429');
+    expect(await page.textContent('#req-count')).toBe('1 of 3 requests');
+
+    await page.selectOption('#req-status', 'ok');
+    await expect.poll(() => rows().count()).toBe(2);
+    expect(await page.locator('#requests-body', { hasText: '429' }).count()).toBe(0);
+
+    // Model filter: only the Sonnet request.
+    await page.selectOption('#req-status', 'all');
+    await page.selectOption('#req-model', 'claude-sonnet-4-5');
+    await expect.poll(() => rows().count()).toBe(1);
+    await page.selectOption('#req-model', '');
+    await page.selectOption('#req-route', 'openai');
+    await expect.poll(() => rows().count()).toBe(0);
+    expect(await page.textContent('#requests-empty')).toContain('No requests match');
+    await page.selectOption('#req-route', '');
+    await expect.poll(() => rows().count()).toBe(3);
+  });
+
+  it('opens a detail pane with the timeline, the error and masked headers', async () => {
+    await rows().first().click(); // the 429
+    await expect.poll(() => page.isVisible('#request-detail')).toBe(true);
+    expect(await page.textContent('#request-error')).toContain('rate_limit_error');
+    expect(await page.textContent('#response-headers')).toContain('retry-after');
+
+    await rows().nth(1).locator('button.row-open').click(); // the streamed success, by keyboard's way in
+    await expect.poll(() => page.textContent('#request-detail .detail-heading')).toBe('POST /v1/messages');
+    const marks = (await page.textContent('#request-timeline'))!;
+    for (const step of ['Queued', 'Sent', 'First byte', 'Done']) expect(marks).toContain(step);
+    expect(marks).toMatch(/Done \d/); // a measured duration, not "in flight"
+    expect(await page.locator('#request-timeline .tl-seg').count()).toBe(4);
+    expect(await page.textContent('[data-field="Stop reason"]')).toBe('end_turn');
+    expect(await page.textContent('[data-field="Output tokens"]')).toMatch(/^\d+$/);
+
+    const headers = (await page.textContent('#request-headers'))!;
+    const keyRow = page.locator('#request-headers tr', { hasText: 'x-api-key' });
+    expect(await keyRow.locator('td').textContent()).toMatch(/…\(masked\)$/);
+    expect(headers).not.toContain(CLIENT_KEY);
+    expect(await page.content()).not.toContain(CLIENT_KEY);
+
+    await page.click('#request-detail-close');
+    await expect.poll(() => page.isHidden('#request-detail')).toBe(true);
+  });
+
+  it('keeps at most [logging] request_history rows', async () => {
+    for (let i = 0; i < 4; i++) await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: `n${i}` }] });
+    await expect.poll(() => page.textContent('#req-count')).toBe('5 requests');
+    expect(await rows().count()).toBe(5);
+  });
+
+  it('fills the table from getRequests on a fresh page', async () => {
+    const fresh = await openDashboard(browser, env.url, { hash: 'requests' });
+    try {
+      await expect.poll(() => fresh.page.locator('#requests-body tr').count()).toBe(5);
+      expect(fresh.problems).toEqual([]);
+    } finally {
+      await fresh.page.close();
+    }
+  });
+
+  it('produced no script errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
