@@ -9,7 +9,7 @@ import { parse as parseToml } from 'smol-toml';
 import { mergeLayers, type Layer } from '../../main/config/layers.js';
 import type { Runtime } from '../../main/runtime.js';
 import type { FakeUpstream } from '../fixtures/fake-upstream/index.js';
-import { startHarness } from '../fixtures/proxy-harness.js';
+import { startHarness, type Harness } from '../fixtures/proxy-harness.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM_PATH);
@@ -71,4 +71,13 @@ export async function openDashboard(browser: Browser, url: string, opts: { hash?
   });
   await page.goto(`${url}/ui/${opts.hash ? `#${opts.hash}` : ''}`);
   return { page, problems };
+}
+
+/**
+ * A second runtime on the port of the first, in front of the same upstream: what the page sees when ccproxy
+ * is quit and started again (a new run id, log sequence numbers from 1). Close the returned harness too.
+ */
+export async function startAgainOnSamePort(env: DashboardEnv, extra: Layer = {}): Promise<Harness> {
+  const port = Number(new URL(env.url).port);
+  return startHarness({ upstreamUrl: env.upstream.url, config: mergeLayers({ server: { port }, pool_settings: { min_size: 1, max_size: 4 } }, extra) as Record<string, Record<string, unknown>> });
 }
