@@ -20,7 +20,7 @@ const GROUPS: Array<{ title: string; cards: Card[] }> = [
   {
     title: 'Overview',
     cards: [
-      { key: 'reuse_rate', label: 'Reuse rate', value: (s) => pct(s.reuse_rate), hint: (s) => (s.reuse_rate === null ? 'no pooled requests yet' : 'acquires served by a warm connection') },
+      { key: 'reuse_rate', label: 'Reuse rate', value: (s) => pct(s.reuse_rate), hint: (s) => (s.reuse_rate === null ? 'no pooled requests yet' : 'served by a warm connection') },
       { key: 'error_rate', label: 'Error rate', value: (s) => pct(s.error_rate), hint: (s) => (s.error_rate === null ? 'no finished requests yet' : 'finished requests that failed'), alarm: (s) => (s.error_rate ?? 0) > 0 },
       { key: 'requests_total', label: 'Requests', value: (s) => fmt.int(s.requests_total), hint: (s) => `up ${fmt.duration(s.uptime_s)}` },
       { key: 'latency_p50', label: 'Request p50', value: (s) => fmt.ms(s.request_latency_ms.p50), hint: () => 'successful requests, last 1,000' },
