@@ -9,6 +9,7 @@ import { matches, RequestStore, type RequestFilter, type StatusFilter } from './
 
 /** Until the settings say otherwise: the default of [logging] request_history. */
 const DEFAULT_HISTORY = 1000;
+const REDRAW_MS = 150;
 const COLUMNS = ['Time', 'Request', 'Model', 'Status', 'Duration', 'First byte', 'Connection', 'Tokens in / out'];
 const NUMERIC = new Set(['Duration', 'First byte', 'Tokens in / out']);
 
@@ -115,9 +116,9 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
   }
   detail.tabIndex = -1;
 
-  /** Many events can land in one frame under load: the table is redrawn at most once per frame. */
+  /** Under load many events arrive per second (two per request): the table is redrawn at most every REDRAW_MS. */
   function schedule(): void {
-    if (!frame && visible) frame = requestAnimationFrame(render);
+    if (!frame && visible) frame = window.setTimeout(() => requestAnimationFrame(render), REDRAW_MS);
   }
 
   const early: RequestRecord[] = [];

@@ -96,7 +96,8 @@ describe.skipIf(!hasChromium)('Logs view (headless Chromium)', () => {
       await expect.poll(() => page.textContent('#status-pill'), { timeout: 8_000 }).toContain('Running');
       await expect.poll(() => page.locator('.log-restart').count()).toBe(1);
       again.runtime.logBus.logger.info('[TEST] second run 0');
-      await expect.poll(lastLine).toContain('[TEST] second run 0');
+      // Live once the event stream has reconnected (EventSource retries every 2 s), or from the buffer before that.
+      await expect.poll(lastLine, { timeout: 8_000 }).toContain('[TEST] second run 0');
       // The new run's startup lines, written before the page reconnected, are there too (from its buffer).
       const restartRun = await page.getAttribute('.log-restart', 'data-run');
       expect(await page.locator(`#log-list .log-line[data-run="${restartRun}"][data-seq="1"]`).count()).toBe(1);

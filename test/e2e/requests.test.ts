@@ -18,7 +18,7 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
 
   beforeAll(async () => {
     await buildRenderer();
-    env = await startDashboardEnv({ extraToml: '[logging]\nrequest_history = 5\n' });
+    env = await startDashboardEnv({ extraToml: '[logging]\nrequest_history = 5\n[model_mapping]\n"gpt-4o" = "claude-haiku-4-5"\n' });
     browser = await launchChromium();
     ({ page, problems } = await openDashboard(browser, env.url, { hash: 'requests' }));
     // The key both ways a client sends one (this SDK puts apiKey in authorization): each must reach the view masked.
@@ -123,6 +123,22 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
     } finally {
       await fresh.page.close();
     }
+  });
+
+  it('shows the mapped model on the OpenAI route, and the route filter finds it', async () => {
+    const res = await fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
+      body: JSON.stringify({ model: 'gpt-4o', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => rows().first().textContent()).toContain('gpt-4o → claude-haiku-4-5');
+    await page.selectOption('#req-route', 'openai');
+    await expect.poll(() => rows().count()).toBe(1);
+    await page.selectOption('#req-route', '');
+    await page.selectOption('#req-model', 'gpt-4o');
+    await expect.poll(() => rows().count()).toBe(1);
+    await page.selectOption('#req-model', '');
   });
 
   it('produced no script errors or CSP violations', () => {
