@@ -61,6 +61,8 @@ describe.skipIf(!hasChromium)('Logs view (headless Chromium)', () => {
   });
 
   it('auto-scroll does not pull a reader who scrolled up back to the end', async () => {
+    log('enough to scroll', 100);
+    await expect.poll(lastLine).toContain('[TEST] enough to scroll 99');
     await page.evaluate(() => (document.getElementById('log-scroll')!.scrollTop = 0));
     await page.waitForTimeout(100);
     log('reading', 30);

@@ -59,10 +59,9 @@ describe.skipIf(!hasChromium)('Stats view (headless Chromium)', () => {
   });
 
   it('says what the latency cards cover: successful requests, last 1,000, and failures apart', async () => {
-    const hint = await page.textContent('[data-stat="latency_p50"] .stat-hint');
-    expect(hint).toBe('successful requests, last 1,000');
+    await expect.poll(() => page.textContent('[data-stat="latency_p50"] .stat-hint')).toBe('successful requests, last 1,000');
     expect(await page.textContent('.view-stats')).not.toMatch(/over \d+ requests/);
-    expect(await page.textContent('#stat-error_latency_p50')).toMatch(/\d/);
+    await expect.poll(() => page.textContent('#stat-error_latency_p50')).toMatch(/\d/);
     expect(await page.textContent('[data-stat="error_latency_p50"] .stat-hint')).toBe('failures, timed apart');
   });
 });
