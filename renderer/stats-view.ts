@@ -4,6 +4,7 @@ import type { CcproxyApi, ConnectionView, PoolStatsResponse } from '../main/comm
 import { fmt, h } from './dom.js';
 import { createStatsCharts } from './stats-charts.js';
 import { createHeadroom } from './stats-headroom.js';
+import { createUsageTable } from './stats-usage.js';
 
 interface Card {
   key: string;
@@ -114,8 +115,9 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
     empty,
   );
   const headroom = createHeadroom();
+  const usage = createUsageTable(api);
   const [overview, ...rest] = groups;
-  const root = h('section', { class: 'view view-stats', 'aria-label': 'Stats' }, overview, headroom.root, ...rest, h('h2', { class: 'group-title' }, 'History'), charts.root, table);
+  const root = h('section', { class: 'view view-stats', 'aria-label': 'Stats' }, overview, headroom.root, ...rest, h('h2', { class: 'group-title' }, 'History'), charts.root, usage.root, table);
 
   let first = true;
   function render(s: PoolStatsResponse): void {
@@ -135,6 +137,7 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
     }
     first = false;
     headroom.render(s);
+    usage.update(s, !root.hidden);
     const now = Date.now();
     tbody.replaceChildren(...s.connections.map((c) => connectionRow(c, now)));
     empty.hidden = s.connections.length > 0;
@@ -148,5 +151,11 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
   api.on('stats', onStats);
   api.getStats().then(onStats, () => {});
 
-  return { root, show: () => charts.resize() };
+  return {
+    root,
+    show: () => {
+      charts.resize();
+      void api.getStats().then(render, () => {}); // fresh numbers (and usage) at once, not at the next tick
+    },
+  };
 }

@@ -64,4 +64,14 @@ describe.skipIf(!hasChromium)('Stats view (headless Chromium)', () => {
     await expect.poll(() => page.textContent('#stat-error_latency_p50')).toMatch(/\d/);
     expect(await page.textContent('[data-stat="error_latency_p50"] .stat-hint')).toBe('failures, timed apart');
   });
+
+  it('shows usage by model as GET /usage counts it', async () => {
+    const usage = (await (await fetch(`${env.url}/usage`)).json()) as { models: Record<string, { requests: number; errors: number; input_tokens: number; output_tokens: number }> };
+    const haiku = usage.models['claude-haiku-4-5']!;
+    expect(haiku.requests).toBe(4);
+    const row = page.locator('#usage-body tr[data-model="claude-haiku-4-5"]');
+    await expect.poll(() => row.count(), { timeout: 6_000 }).toBe(1);
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(0, 5)).toEqual(['claude-haiku-4-5', '4', '1', haiku.input_tokens.toLocaleString('en-US'), haiku.output_tokens.toLocaleString('en-US')]);
+  });
 });
