@@ -117,7 +117,9 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
   const headroom = createHeadroom();
   const usage = createUsageTable(api);
   const [overview, ...rest] = groups;
-  const root = h('section', { class: 'view view-stats', 'aria-label': 'Stats' }, overview, headroom.root, ...rest, h('h2', { class: 'group-title' }, 'History'), charts.root, usage.root, table);
+  // Shown by status.css while the admin API is out of reach (html[data-connection="lost"]).
+  const stale = h('p', { class: 'stale-note', id: 'stats-stale' }, 'Not live: ccproxy cannot be reached; the numbers below are the last ones received.');
+  const root = h('section', { class: 'view view-stats', 'aria-label': 'Stats' }, stale, overview, headroom.root, ...rest, h('h2', { class: 'group-title' }, 'History'), charts.root, usage.root, table);
 
   let first = true;
   function render(s: PoolStatsResponse): void {

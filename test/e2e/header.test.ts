@@ -114,6 +114,7 @@ describe.skipIf(!hasChromium)('header (headless Chromium)', () => {
       await env.runtime.stop();
       await expect.poll(() => page.textContent('#status-error'), { timeout: 8_000 }).toContain('Lost the connection');
       expect(Number(await opacity())).toBeLessThan(0.6);
+      expect(await page.isVisible('#stats-stale')).toBe(true);
       await page.click('#pooling-switch'); // fails: nothing answers
       const toast = page.locator('.toast-error', { hasText: 'Could not switch pooling' });
       await expect.poll(() => toast.count()).toBe(1);
@@ -123,6 +124,7 @@ describe.skipIf(!hasChromium)('header (headless Chromium)', () => {
       await expect.poll(() => page.textContent('#status-pill'), { timeout: 8_000 }).toContain('Running');
       await expect.poll(() => toast.count()).toBe(0);
       await expect.poll(opacity).toBe('1');
+      expect(await page.isVisible('#stats-stale')).toBe(false);
     } finally {
       await page.close();
       await again?.close();
