@@ -54,6 +54,7 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
   let shownDetail: RequestRecord | null = null;
   let visible = false;
   let frame = 0;
+  let historyOff = false;
 
   const filter = (): RequestFilter => ({ status: statusSel.value as StatusFilter, model: modelSel.value, route: routeSel.value });
 
@@ -93,7 +94,7 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
     tbody.replaceChildren(...shown.map(rowFor));
     for (const tr of tbody.children) tr.classList.toggle('is-selected', (tr as HTMLElement).dataset.id === selected);
     empty.hidden = shown.length > 0;
-    if (all.length > 0) empty.textContent = 'No requests match these filters.';
+    if (all.length > 0 && !historyOff) empty.textContent = 'No requests match these filters.';
     count.textContent = shown.length === all.length ? `${all.length} requests` : `${shown.length} of ${all.length} requests`;
     syncModels();
     renderDetailPane();
@@ -134,6 +135,10 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
       const settings = await api.getSettings().catch(() => null);
       const limit = Number(settings?.values['logging']?.['request_history'] ?? DEFAULT_HISTORY);
       store.setLimit(limit);
+      if (limit <= 0) {
+        historyOff = true;
+        empty.textContent = 'Request history is off ([logging] request_history = 0). Set it above 0 in Settings; it applies from the next start.';
+      }
       const records = limit > 0 ? await api.getRequests({ limit }) : [];
       for (const r of [...records].reverse()) store.upsert(r); // oldest first: arrival order
     } catch (err) {

@@ -145,6 +145,21 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
     await page.selectOption('#req-model', '');
   });
 
+  it('says so when request history is off ([logging] request_history = 0)', async () => {
+    const off = await startDashboardEnv({ extraToml: '[logging]\nrequest_history = 0\n' });
+    const other = await openDashboard(browser, off.url, { hash: 'requests' });
+    try {
+      await expect.poll(() => other.page.textContent('#requests-empty')).toContain('Request history is off');
+      await new Anthropic({ baseURL: off.url, apiKey: CLIENT_KEY, maxRetries: 0 }).messages.create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] });
+      await other.page.waitForTimeout(500);
+      expect(await other.page.locator('#requests-body tr').count()).toBe(0);
+      expect(await other.page.textContent('#requests-empty')).toContain('Request history is off');
+    } finally {
+      await other.page.close();
+      await off.close();
+    }
+  });
+
   it('produced no script errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });
