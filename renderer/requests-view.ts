@@ -109,13 +109,19 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
   }
 
   function select(id: string | null): void {
+    const previous = selected;
     const closing = id === null || id === selected;
     selected = closing ? null : id;
     shownDetail = null;
     render();
     if (selected) detail.focus({ preventScroll: true });
+    // Closing puts the keyboard back on the row it came from.
+    else if (previous) tbody.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(previous)}"] .row-open`)?.focus();
   }
   detail.tabIndex = -1;
+  detail.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') select(null);
+  });
 
   /** Under load many events arrive per second (two per request): the table is redrawn at most every REDRAW_MS. */
   function schedule(): void {

@@ -110,6 +110,15 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
 
     await page.click('#request-detail-close');
     await expect.poll(() => page.isHidden('#request-detail')).toBe(true);
+
+    // By keyboard: Enter on a row's button opens, Escape closes and gives the focus back to that row.
+    const okRow = rows().filter({ hasText: '200 OK' }).first();
+    await okRow.locator('button.row-open').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.isVisible('#request-detail')).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.isHidden('#request-detail')).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('row-open'))).toBe(true);
   });
 
   it('keeps at most [logging] request_history rows', async () => {
