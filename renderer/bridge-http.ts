@@ -1,6 +1,7 @@
 // The browser transport: operations are POST /admin/api/<op> with a JSON body, events come from one shared
 // EventSource on /admin/api/events. Used by the /ui dashboard (headless mode) and the browser tests.
 import type { ApiEvents, ApiOperations, CcproxyApi, EventName, OperationName, RuntimeStatus } from '../main/common/contract.js';
+import { setConnectionLost } from './connection.js';
 
 const TOKEN_KEY = 'ccproxy.token';
 /** Every event name; a `satisfies` list so a new event in the contract is a type error here until added. */
@@ -62,14 +63,23 @@ export function createHttpBridge(base = ''): CcproxyApi {
   async function call<K extends OperationName>(op: K, payload?: ApiOperations[K]['request']): Promise<ApiOperations[K]['response']> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers['x-ccproxy-token'] = token;
-    const res = await fetch(`${base}/admin/api/${op}`, { method: 'POST', headers, body: JSON.stringify(payload ?? null), cache: 'no-store' });
+    let res: Response;
+    try {
+      res = await fetch(`${base}/admin/api/${op}`, { method: 'POST', headers, body: JSON.stringify(payload ?? null), cache: 'no-store' });
+    } catch (err) {
+      // A network failure ("Failed to fetch"): ccproxy is gone or restarting. Say so rather than the browser's words.
+      setConnectionLost(true);
+      throw new Error(`ccproxy is not reachable (${(err as Error).message}); it reconnects by itself`);
+    }
+    setConnectionLost(false);
     // In a browser the token can only come from the address, so say how to give it.
     if (res.status === 401) throw new HttpApiError('this proxy has a client token ([security] auth_token); open the dashboard as /ui/?token=YOUR_TOKEN', 401);
     if (!res.ok) throw new HttpApiError(await errorMessage(res), res.status);
     return (await res.json()) as ApiOperations[K]['response'];
   }
 
-  function emit<E extends EventName>(event: E, payload: ApiEvents[E]): void {
+  function emit<E extends EventName>(event: E, payload: ApiEvents[E], live = true): void {
+    if (live) setConnectionLost(false);
     if (event === 'status') lastStatus = payload as RuntimeStatus;
     for (const l of listeners.get(event) ?? []) (l as (p: ApiEvents[E]) => void)(payload);
   }
@@ -94,7 +104,7 @@ export function createHttpBridge(base = ''): CcproxyApi {
             endpoint: lastStatus?.endpoint ?? window.location.origin,
             pool_enabled: lastStatus?.pool_enabled ?? false,
             error: err instanceof HttpApiError ? `Cannot reach the ccproxy admin API: ${err.message}` : 'Lost the connection to ccproxy; reconnecting…',
-          }),
+          }, false),
       );
       // EventSource retries network errors by itself but gives up after an HTTP error: reopen it then.
       if (es.readyState === EventSource.CLOSED && source === es && !retryTimer) {

@@ -26,7 +26,8 @@ export async function buildRenderer(options = {}) {
     logLevel: 'warning',
   });
   fs.copyFileSync(path.join(here, 'index.html'), path.join(outDir, 'index.html'));
-  fs.copyFileSync(path.join(here, 'styles.css'), path.join(outDir, 'styles.css'));
+  // Every stylesheet of the renderer (one per concept, linked from index.html).
+  for (const css of fs.readdirSync(here).filter((f) => f.endsWith('.css'))) fs.copyFileSync(path.join(here, css), path.join(outDir, css));
   fs.copyFileSync(require.resolve('uplot/dist/uPlot.min.css'), path.join(outDir, 'uPlot.min.css'));
   return { outDir };
 }

@@ -52,16 +52,39 @@ export async function copyText(text: string): Promise<void> {
 }
 
 let toastHost: HTMLElement | null = null;
+const ERROR_TOAST_MS = 10_000;
 
-/** A short message in the corner; errors stay until clicked, others fade after a few seconds. */
+function ensureToastHost(): HTMLElement {
+  if (toastHost) return toastHost;
+  const host = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
+  document.body.appendChild(host);
+  // Room at the end of the page as tall as the toasts, so the last fields can always be scrolled clear of them.
+  new ResizeObserver(() => document.body.style.setProperty('--toast-space', `${host.offsetHeight ? host.offsetHeight + 28 : 0}px`)).observe(host);
+  return (toastHost = host);
+}
+
+/**
+ * A short message in the corner, closed by a click; info fades after a few seconds, errors after ten. The same
+ * message again counts up instead of stacking. Errors raised while the connection to ccproxy is lost are
+ * tagged, and clearConnectionToasts() removes them once it is back, so no stale "Failed to fetch" remains.
+ */
 export function toast(message: string, kind: 'info' | 'error' = 'info'): void {
-  if (!toastHost) {
-    toastHost = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
-    document.body.appendChild(toastHost);
+  const host = ensureToastHost();
+  const lost = document.documentElement.dataset.connection === 'lost';
+  const same = [...host.children].find((el) => (el as HTMLElement).dataset.message === message) as HTMLElement | undefined;
+  if (same) {
+    const n = Number(same.dataset.count ?? '1') + 1;
+    same.dataset.count = String(n);
+    same.querySelector('.toast-count')!.textContent = ` (×${n})`;
+    return;
   }
-  const el = h('div', { class: `toast toast-${kind}`, onclick: () => el.remove() }, message);
-  toastHost.appendChild(el);
-  if (kind !== 'error') setTimeout(() => el.remove(), 3500);
+  const el = h('div', { class: `toast toast-${kind}`, 'data-message': message, 'data-connection': kind === 'error' && lost ? 'lost' : undefined, title: 'Click to close', onclick: () => el.remove() }, message, h('span', { class: 'toast-count' }));
+  host.appendChild(el);
+  setTimeout(() => el.remove(), kind === 'error' ? ERROR_TOAST_MS : 3500);
+}
+
+export function clearConnectionToasts(): void {
+  for (const el of toastHost?.querySelectorAll('[data-connection="lost"]') ?? []) el.remove();
 }
 
 export const fmt = {

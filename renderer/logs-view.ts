@@ -1,11 +1,16 @@
-// The live log: the runtime's ring buffer, then each new line as it is logged. The last 1000 lines are kept;
-// level and text filters, pause and auto-scroll. Reuse lines are highlighted: they show the pool working.
-import type { CcproxyApi, LogEntry, LogLevel } from '../main/common/contract.js';
+// The live log: the runtime's ring buffer, then each new line as it is logged, as many as [logging] buffer_size.
+// Level and text filters, pause (the list stays as it was; new lines wait) and auto-scroll that follows the end
+// only while the reader is there. A restart of ccproxy (a new run) is marked, not mistaken for old lines.
+import type { CcproxyApi, LogEntry, LogLevel, RuntimeStatus } from '../main/common/contract.js';
 import { copyText, fmt, h, isSwitchOn, setSwitch, switchButton, toast } from './dom.js';
+import { LogStore, type LogItem } from './logs-store.js';
 
-const MAX_LINES = 1000;
+/** Until the settings say otherwise: the default of [logging] buffer_size. */
+const DEFAULT_LINES = 1000;
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 const REUSE = 'Reusing existing connection';
+/** How close to the end counts as "at the end" (a pixel or two of rounding, a line being added). */
+const STICKY_PX = 24;
 
 export interface LogsPanel {
   root: HTMLElement;
@@ -15,7 +20,7 @@ export interface LogsPanel {
 export function createLogsView(api: CcproxyApi): LogsPanel {
   const level = h(
     'select',
-    { id: 'log-level' },
+    { id: 'log-level', 'aria-label': 'Level' },
     h('option', { value: 'debug' }, 'All levels'),
     h('option', { value: 'info' }, 'Info and above'),
     h('option', { value: 'warn' }, 'Warnings and errors'),
@@ -36,7 +41,8 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
     h(
       'div',
       { class: 'log-toolbar' },
-      h('label', { class: 'inline-label' }, 'Level', level),
+      h('label', { class: 'inline-label', for: 'log-level' }, 'Level'),
+      level,
       search,
       pauseBtn,
       h('span', { class: 'inline-label' }, h('label', { for: 'log-autoscroll' }, 'Auto-scroll'), autoScroll),
@@ -46,11 +52,11 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
     scroller,
   );
 
-  const entries: LogEntry[] = [];
-  const rendered = new Map<number, HTMLLIElement>();
-  let lastSeq = 0;
+  const store = new LogStore(DEFAULT_LINES);
+  const rendered = new Map<string, HTMLLIElement>();
   let paused = false;
   let missed = 0;
+  let atEnd = true;
 
   const needle = () => search.value.trim().toLowerCase();
   const matches = (e: LogEntry, q: string) => RANK[e.level] <= RANK[level.value as LogLevel] && (!q || e.message.toLowerCase().includes(q));
@@ -72,76 +78,124 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
     return span;
   }
 
-  function lineNode(e: LogEntry, q: string): HTMLLIElement {
-    const li = h(
-      'li',
-      { class: `log-line lvl-${e.level}${e.message.includes(REUSE) ? ' is-reuse' : ''}`, 'data-seq': e.seq },
-      h('time', { class: 'log-time', datetime: e.time }, fmt.clock(e.time)),
-      h('span', { class: 'log-level' }, e.level.toUpperCase()),
-      messageNode(e.message, q),
-    );
-    rendered.set(e.seq, li);
+  function itemNode(item: LogItem, q: string): HTMLLIElement | null {
+    let li: HTMLLIElement;
+    if (item.kind === 'restart') {
+      li = h('li', { class: 'log-restart', 'data-run': item.run }, h('time', { class: 'log-time', datetime: item.time }, fmt.clock(item.time)), h('span', {}, `ccproxy started again (run ${item.run}); the lines below are from the new run.`));
+    } else {
+      const e = item.entry;
+      if (!matches(e, q)) return null;
+      li = h(
+        'li',
+        { class: `log-line lvl-${e.level}${e.message.includes(REUSE) ? ' is-reuse' : ''}`, 'data-seq': e.seq, 'data-run': e.run },
+        h('time', { class: 'log-time', datetime: e.time }, fmt.clock(e.time)),
+        h('span', { class: 'log-level' }, e.level.toUpperCase()),
+        messageNode(e.message, q),
+      );
+    }
+    rendered.set(item.key, li);
     return li;
   }
 
   function updateCount(): void {
-    const shown = rendered.size;
-    count.textContent = shown === entries.length ? `${entries.length} lines` : `${shown} of ${entries.length} lines`;
-    empty.hidden = shown > 0 || entries.length === 0;
+    const shown = list.querySelectorAll('.log-line').length;
+    const total = store.lines;
+    count.textContent = shown === total ? `${total} lines` : `${shown} of ${total} lines`;
+    empty.hidden = shown > 0 || total === 0;
     pauseBtn.textContent = paused ? (missed ? `Resume (${missed} new)` : 'Resume') : 'Pause';
   }
 
   function scrollToEnd(): void {
-    if (isSwitchOn(autoScroll)) scroller.scrollTop = scroller.scrollHeight;
+    if (isSwitchOn(autoScroll) && atEnd) scroller.scrollTop = scroller.scrollHeight;
   }
 
   function renderAll(): void {
     const q = needle();
     rendered.clear();
-    list.replaceChildren(...entries.filter((e) => matches(e, q)).map((e) => lineNode(e, q)));
+    list.replaceChildren(...store.items.map((i) => itemNode(i, q)).filter((n): n is HTMLLIElement => n !== null));
     missed = 0;
     updateCount();
     scrollToEnd();
   }
 
-  /** Keeps the line (dropping the oldest past MAX_LINES); false when it was already there. */
-  function store(e: LogEntry): boolean {
-    if (e.seq <= lastSeq) return false; // the initial fetch and the stream overlap
-    lastSeq = e.seq;
-    entries.push(e);
-    while (entries.length > MAX_LINES) {
-      const old = entries.shift()!;
-      rendered.get(old.seq)?.remove();
-      rendered.delete(old.seq);
-    }
-    return true;
-  }
-
   function add(e: LogEntry): void {
-    if (!store(e)) return;
+    const { added, dropped } = store.add(e);
+    if (!added.length) return;
     if (paused) {
+      // The list on screen stays exactly as it was when paused; the store moves on and Resume redraws it.
       missed++;
       return updateCount();
     }
+    for (const old of dropped) {
+      rendered.get(old.key)?.remove();
+      rendered.delete(old.key);
+    }
     const q = needle();
-    if (matches(e, q)) list.appendChild(lineNode(e, q));
+    for (const item of added) {
+      const node = itemNode(item, q);
+      if (node) list.appendChild(node);
+    }
     updateCount();
     scrollToEnd();
   }
 
-  // Subscribe first and fetch the buffer second; sequence numbers drop what arrives twice.
-  const early: LogEntry[] = [];
-  let loaded = false;
-  api.on('log', (e) => (loaded ? add(e) : early.push(e)));
-  api.getLogs().then(
-    (buffer) => {
-      for (const e of [...buffer, ...early].sort((a, b) => a.seq - b.seq)) store(e);
-      loaded = true;
-      renderAll();
-    },
-    (err: Error) => toast(`Could not load the log: ${err.message}`, 'error'),
-  );
+  // Subscribe first and fetch the buffer second; run + seq drop what arrives twice. The same again when a new
+  // run of ccproxy shows up (a restart while this page stayed open) or the stream reconnects: lines written
+  // meanwhile come from the runtime's buffer, and lines streamed during the fetch wait until then.
+  let early: LogEntry[] = [];
+  let syncing = true;
+  let run: string | null = null;
+  let syncAgain = false;
 
+  async function sync(initial: boolean): Promise<void> {
+    syncing = true;
+    if (initial) {
+      const settings = await api.getSettings().catch(() => null);
+      store.setLimit(Number(settings?.values['logging']?.['buffer_size'] ?? DEFAULT_LINES));
+    }
+    let buffer: LogEntry[] = [];
+    try {
+      buffer = await api.getLogs();
+    } catch (err) {
+      toast(`Could not load the log: ${(err as Error).message}`, 'error');
+    }
+    const all = [...buffer, ...early].sort((a, b) => (a.run === b.run ? a.seq - b.seq : 0));
+    early = [];
+    syncing = false;
+    if (initial) {
+      for (const e of all) store.add(e);
+      renderAll();
+    } else for (const e of all) add(e);
+    run = all.at(-1)?.run ?? run;
+    if (syncAgain) {
+      syncAgain = false;
+      void sync(false);
+    }
+  }
+
+  function onLog(e: LogEntry): void {
+    if (syncing) return void early.push(e);
+    if (run !== null && e.run !== run) {
+      run = e.run;
+      early.push(e);
+      return void sync(false);
+    }
+    run = e.run;
+    add(e);
+  }
+
+  api.on('log', onLog);
+  // A status event comes with every (re)connect of the event stream, among other rare moments: lines logged
+  // while the stream was down (ccproxy restarting, a network hiccup) are in the runtime's buffer, so fetch it.
+  api.on('status', (s: RuntimeStatus) => {
+    if (!s.run || s.state === 'error') return;
+    if (syncing) syncAgain = true; // the stream may have reconnected after this fetch was sent
+    else void sync(false);
+  });
+
+  scroller.addEventListener('scroll', () => {
+    atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= STICKY_PX;
+  });
   level.addEventListener('change', renderAll);
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener('input', () => {
@@ -156,16 +210,16 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
   });
   autoScroll.addEventListener('click', () => {
     setSwitch(autoScroll, !isSwitchOn(autoScroll));
+    atEnd = true; // switching it on means "take me to the end"
     scrollToEnd();
   });
   copyBtn.addEventListener('click', async () => {
-    const text = entries
-      .filter((e) => rendered.has(e.seq))
-      .map((e) => `${e.time} ${e.level.toUpperCase()} ${e.message}`)
-      .join('\n');
+    const lines = store.items.filter((i) => i.kind === 'line' && rendered.get(i.key)?.isConnected);
+    const text = lines.map((i) => (i.kind === 'line' ? `${i.entry.time} ${i.entry.level.toUpperCase()} ${i.entry.message}` : '')).join('\n');
     await copyText(text);
-    toast(`Copied ${rendered.size} lines.`);
+    toast(`Copied ${lines.length} lines.`);
   });
 
+  void sync(true);
   return { root, show: scrollToEnd };
 }

@@ -1,13 +1,14 @@
-// The renderer's entry: pick the transport, build the header and the three views, switch with tabs.
+// The renderer's entry: pick the transport, build the header and the four views, switch with tabs.
 // The same bundle runs in the Electron window (IPC bridge) and at /ui in a browser (HTTP + SSE bridge).
 import { pickBridge } from './bridge.js';
 import { h } from './dom.js';
 import { createHeader } from './header.js';
 import { createLogsView } from './logs-view.js';
+import { createRequestsView } from './requests-view.js';
 import { createSettingsView } from './settings-view.js';
 import { createStatsView } from './stats-view.js';
 
-type TabId = 'stats' | 'settings' | 'logs';
+type TabId = 'stats' | 'requests' | 'logs' | 'settings';
 
 function start(): void {
   const mount = document.getElementById('app')!;
@@ -23,15 +24,17 @@ function start(): void {
 
   const settings = createSettingsView(api);
   const header = createHeader(api, (view) => settings.externalChange(view));
-  const views: Record<TabId, { label: string; root: HTMLElement; show(): void }> = {
+  const views: Record<TabId, { label: string; root: HTMLElement; show(): void; hide?(): void }> = {
     stats: { label: 'Stats', ...createStatsView(api) },
-    settings: { label: 'Settings', ...settings },
+    requests: { label: 'Requests', ...createRequestsView(api) },
     logs: { label: 'Logs', ...createLogsView(api) },
+    settings: { label: 'Settings', ...settings },
   };
   const ids = Object.keys(views) as TabId[];
 
   const tabs = new Map<TabId, HTMLButtonElement>();
-  const tablist = h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
+  // The tablist sits inside a nav landmark (a role on the nav itself would replace the landmark).
+  const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
   const main = h('main', { class: 'content' });
   for (const id of ids) {
     const tab = h('button', { type: 'button', role: 'tab', class: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'aria-selected': 'false', tabindex: '-1' }, views[id].label);
@@ -60,12 +63,13 @@ function start(): void {
       tabs.get(other)!.setAttribute('aria-selected', String(on));
       tabs.get(other)!.tabIndex = on ? 0 : -1;
       views[other].root.hidden = !on;
+      if (!on) views[other].hide?.();
     }
     if (remember) history.replaceState(history.state, '', `#${id}`);
     views[id].show();
   }
 
-  mount.replaceChildren(header.root, h('div', { class: 'tabbar' }, tablist), main);
+  mount.replaceChildren(header.root, h('nav', { class: 'tabbar', 'aria-label': 'Views' }, tablist), main);
   const fromHash = window.location.hash.slice(1) as TabId;
   select(ids.includes(fromHash) ? fromHash : 'stats', false);
 }

@@ -46,6 +46,8 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
   let saving = false;
   let validation = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The errors on screen, by path ('' for ones that belong to no field). */
+  let currentErrors = new Map<string, string>();
 
   function setMessage(text: string, kind: 'ok' | 'error' | '' = ''): void {
     message.textContent = text;
@@ -53,8 +55,26 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
   }
 
   function updateButtons(): void {
-    saveBtn.disabled = !dirty || invalid || pending || saving;
+    saveBtn.disabled = !dirty || pending || saving;
+    // Blocked by an invalid value: still clickable, so a click can say which field and take the user there
+    // (it may be scrolled far out of view).
+    if (invalid && !saveBtn.disabled) saveBtn.setAttribute('aria-disabled', 'true');
+    else saveBtn.removeAttribute('aria-disabled');
     revertBtn.disabled = !dirty || saving;
+  }
+
+  /** Names the first invalid field next to Save, scrolls it into view and focuses it. */
+  function showBlocker(): void {
+    const first = [...controls.values()].find((c) => currentErrors.has(c.path));
+    if (!first) {
+      setMessage(`Not saved: ${[...currentErrors.values()][0] ?? 'fix the marked settings.'}`, 'error');
+      general.scrollIntoView({ block: 'center' });
+      return;
+    }
+    const label = first.root.querySelector('.field-label')?.textContent ?? first.path;
+    setMessage(`Not saved: ${label} (${first.path}) — ${currentErrors.get(first.path)}`, 'error');
+    first.root.scrollIntoView({ block: 'center' });
+    first.root.querySelector<HTMLElement>('input, select, button')?.focus({ preventScroll: true });
   }
 
   function build(view: SettingsView): void {
@@ -131,6 +151,8 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
       else unplaced.push(e.message);
     }
     for (const [path, c] of controls) c.setError(byPath.get(path)?.join(' ') ?? null);
+    currentErrors = new Map([...byPath].map(([path, m]) => [path, m.join(' ')]));
+    unplaced.forEach((m, i) => currentErrors.set(`:${i}`, m));
     general.hidden = unplaced.length === 0;
     general.replaceChildren(...unplaced.map((m) => h('p', {}, m)));
     invalid = errors.length > 0;
@@ -168,7 +190,8 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
 
   saveBtn.addEventListener('click', async () => {
     const { patch, local } = collect();
-    if (local.length) return showErrors(local);
+    if (local.length) showErrors(local);
+    if (local.length || invalid) return showBlocker();
     saving = true;
     updateButtons();
     setMessage('Saving…');

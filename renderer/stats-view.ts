@@ -3,6 +3,8 @@
 import type { CcproxyApi, ConnectionView, PoolStatsResponse } from '../main/common/contract.js';
 import { fmt, h } from './dom.js';
 import { createStatsCharts } from './stats-charts.js';
+import { createHeadroom } from './stats-headroom.js';
+import { createUsageTable } from './stats-usage.js';
 
 interface Card {
   key: string;
@@ -13,13 +15,19 @@ interface Card {
   alarm?: (s: PoolStatsResponse) => boolean;
 }
 
-const reuseRate = (s: PoolStatsResponse) => {
-  // Every pooled acquire is timed, so the wait window's count is the number of acquires (warm-ups are not).
-  const acquires = s.acquire_wait_ms.count;
-  return acquires === 0 ? 'no pooled requests yet' : `${Math.round((100 * s.stats.connections_reused) / acquires)}% of acquires`;
-};
+const pct = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(share > 0 && share < 0.1 ? 1 : 0)}%`);
 
 const GROUPS: Array<{ title: string; cards: Card[] }> = [
+  {
+    title: 'Overview',
+    cards: [
+      { key: 'reuse_rate', label: 'Reuse rate', value: (s) => pct(s.reuse_rate), hint: (s) => (s.reuse_rate === null ? 'no pooled requests yet' : 'served by a warm connection') },
+      { key: 'error_rate', label: 'Error rate', value: (s) => pct(s.error_rate), hint: (s) => (s.error_rate === null ? 'no finished requests yet' : 'finished requests that failed'), alarm: (s) => (s.error_rate ?? 0) > 0 },
+      { key: 'requests_total', label: 'Requests', value: (s) => fmt.int(s.requests_total), hint: (s) => `up ${fmt.duration(s.uptime_s)}` },
+      { key: 'latency_p50', label: 'Request p50', value: (s) => fmt.ms(s.request_latency_ms.p50), hint: () => 'successful requests, last 1,000' },
+      { key: 'error_latency_p50', label: 'Failed request p50', value: (s) => fmt.ms(s.error_latency_ms.p50), hint: (s) => (s.error_latency_ms.count ? 'failures, timed apart' : 'no failures') },
+    ],
+  },
   {
     title: 'Right now',
     cards: [
@@ -34,7 +42,7 @@ const GROUPS: Array<{ title: string; cards: Card[] }> = [
     title: 'Since start',
     cards: [
       { key: 'connections_created', label: 'Created', value: (s) => fmt.int(s.stats.connections_created), hint: () => 'new upstream connections' },
-      { key: 'connections_reused', label: 'Reused', value: (s) => fmt.int(s.stats.connections_reused), hint: reuseRate },
+      { key: 'connections_reused', label: 'Reused', value: (s) => fmt.int(s.stats.connections_reused), hint: () => 'warm connections handed out' },
       { key: 'connections_destroyed', label: 'Destroyed', value: (s) => fmt.int(s.stats.connections_destroyed), hint: () => 'idle, retired or failed' },
       { key: 'acquire_timeouts', label: 'Acquire timeouts', value: (s) => fmt.int(s.stats.acquire_timeouts), hint: (s) => `503 after ${s.settings.acquire_timeout} s`, alarm: (s) => s.stats.acquire_timeouts > 0 },
       { key: 'health_check_failures', label: 'Health-check failures', value: (s) => fmt.int(s.stats.health_check_failures), hint: () => 'connections found broken', alarm: (s) => s.stats.health_check_failures > 0 },
@@ -43,11 +51,11 @@ const GROUPS: Array<{ title: string; cards: Card[] }> = [
   {
     title: 'Latency',
     cards: [
-      { key: 'latency_p50', label: 'Request p50', value: (s) => fmt.ms(s.request_latency_ms.p50), hint: (s) => `over ${fmt.int(s.request_latency_ms.count)} requests` },
-      { key: 'latency_p95', label: 'Request p95', value: (s) => fmt.ms(s.request_latency_ms.p95), hint: () => 'slowest 5% start here' },
+      { key: 'latency_p95', label: 'Request p95', value: (s) => fmt.ms(s.request_latency_ms.p95), hint: () => 'successful requests, last 1,000' },
+      { key: 'latency_p99', label: 'Request p99', value: (s) => fmt.ms(s.request_latency_ms.p99), hint: () => 'successful requests, last 1,000' },
+      { key: 'error_latency_p95', label: 'Failed request p95', value: (s) => fmt.ms(s.error_latency_ms.p95), hint: () => 'failures are fast: kept apart' },
       { key: 'acquire_p50', label: 'Acquire wait p50', value: (s) => fmt.ms(s.acquire_wait_ms.p50), hint: () => 'time to get a connection' },
       { key: 'acquire_p95', label: 'Acquire wait p95', value: (s) => fmt.ms(s.acquire_wait_ms.p95), hint: () => 'includes opening new ones' },
-      { key: 'requests_total', label: 'Requests', value: (s) => fmt.int(s.requests_total), hint: (s) => `up ${fmt.duration(s.uptime_s)}` },
     ],
   },
 ];
@@ -106,7 +114,12 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
     ),
     empty,
   );
-  const root = h('section', { class: 'view view-stats', 'aria-label': 'Stats' }, ...groups, h('h2', { class: 'group-title' }, 'History'), charts.root, table);
+  const headroom = createHeadroom();
+  const usage = createUsageTable(api);
+  const [overview, ...rest] = groups;
+  // Shown by status.css while the admin API is out of reach (html[data-connection="lost"]).
+  const stale = h('p', { class: 'stale-note', id: 'stats-stale' }, 'Not live: ccproxy cannot be reached; the numbers below are the last ones received.');
+  const root = h('section', { class: 'view view-stats', 'aria-label': 'Stats' }, stale, overview, headroom.root, ...rest, h('h2', { class: 'group-title' }, 'History'), charts.root, usage.root, table);
 
   let first = true;
   function render(s: PoolStatsResponse): void {
@@ -125,6 +138,8 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
       card.classList.toggle('alarm', spec.alarm?.(s) ?? false);
     }
     first = false;
+    headroom.render(s);
+    usage.update(s, !root.hidden);
     const now = Date.now();
     tbody.replaceChildren(...s.connections.map((c) => connectionRow(c, now)));
     empty.hidden = s.connections.length > 0;
@@ -138,5 +153,11 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
   api.on('stats', onStats);
   api.getStats().then(onStats, () => {});
 
-  return { root, show: () => charts.resize() };
+  return {
+    root,
+    show: () => {
+      charts.resize();
+      void api.getStats().then(render, () => {}); // fresh numbers (and usage) at once, not at the next tick
+    },
+  };
 }

@@ -150,8 +150,14 @@ describe.skipIf(!hasChromium)('dashboard (headless Chromium)', () => {
       await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 32, messages: [{ role: 'user', content: `more ${i}` }] });
       await page.waitForTimeout(600);
     }
+    // A rate-limited request and a streamed one, so the Requests view shows both kinds of row.
+    env.upstream.enqueue({ kind: 'error', status: 429 });
+    await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'limited' }] }).catch(() => {});
+    await client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'stream please' }] }).finalMessage();
+    await page.click('#tab-requests');
+    await page.locator('#requests-body tr').first().click(); // the streamed request's details beside the table
     for (const scheme of ['light', 'dark'] as const) {
-      for (const view of ['stats', 'settings', 'logs'] as const) {
+      for (const view of ['stats', 'requests', 'settings', 'logs'] as const) {
         await page.click(`#tab-${view}`);
         await screenshot(page, view, scheme);
       }
@@ -207,6 +213,8 @@ describe.skipIf(!hasChromium)('dashboard (headless Chromium)', () => {
         validateSettings: op('validateSettings'),
         saveSettings: op('saveSettings'),
         setPoolingEnabled: op('setPoolingEnabled'),
+        getRequests: op('getRequests'),
+        getUsage: op('getUsage'),
         on(event: string, listener: (payload: unknown) => void) {
           const handler = (e: Event) => listener(JSON.parse((e as MessageEvent<string>).data));
           source.addEventListener(event, handler);

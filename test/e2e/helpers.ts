@@ -9,7 +9,7 @@ import { parse as parseToml } from 'smol-toml';
 import { mergeLayers, type Layer } from '../../main/config/layers.js';
 import type { Runtime } from '../../main/runtime.js';
 import type { FakeUpstream } from '../fixtures/fake-upstream/index.js';
-import { startHarness } from '../fixtures/proxy-harness.js';
+import { startHarness, type Harness } from '../fixtures/proxy-harness.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM_PATH);
@@ -59,4 +59,52 @@ export async function screenshot(page: Page, name: string, scheme: 'light' | 'da
   const file = path.join(SCREENSHOT_DIR, `${name}-${scheme}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** A page on the dashboard that records script errors and CSP violations (any is a failure). */
+export async function openDashboard(
+  browser: Browser,
+  url: string,
+  opts: { hash?: string; reducedMotion?: 'reduce' | 'no-preference'; bypassCSP?: boolean } = {},
+): Promise<{ page: Page; problems: string[] }> {
+  // bypassCSP only for the accessibility run: axe-core is injected as a script the page's policy would refuse.
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', reducedMotion: opts.reducedMotion ?? 'no-preference', bypassCSP: opts.bypassCSP ?? false });
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  await page.goto(`${url}/ui/${opts.hash ? `#${opts.hash}` : ''}`);
+  return { page, problems };
+}
+
+/**
+ * A second runtime on the port of the first, in front of the same upstream: what the page sees when ccproxy
+ * is quit and started again (a new run id, log sequence numbers from 1). Close the returned harness too.
+ */
+export async function startAgainOnSamePort(env: DashboardEnv, extra: Layer = {}): Promise<Harness> {
+  const port = Number(new URL(env.url).port);
+  return startHarness({ upstreamUrl: env.upstream.url, config: mergeLayers({ server: { port }, pool_settings: { min_size: 1, max_size: 4 } }, extra) as Record<string, Record<string, unknown>> });
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[]; failureSummary?: string }>;
+}
+
+const AXE_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
+
+/** axe-core on the page as it is now (open it with bypassCSP); the serious and critical violations, described for a failure message. */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').trim()})`).join('; ')}`);
 }

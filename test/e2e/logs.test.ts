@@ -1,0 +1,111 @@
+// The Logs view in headless Chromium: pause keeps what is on screen, the view holds [logging] buffer_size lines,
+// auto-scroll leaves a reader who scrolled up where they are, and a restart of ccproxy (a new run, sequence
+// numbers from 1) does not freeze the list.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../../renderer/build.mjs';
+import { hasChromium, launchChromium, openDashboard, startAgainOnSamePort, startDashboardEnv, type DashboardEnv } from './helpers.js';
+
+const BUFFER = 1200; // above the old fixed 1,000
+
+describe.skipIf(!hasChromium)('Logs view (headless Chromium)', () => {
+  let env: DashboardEnv;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  const lines = () => page.locator('#log-list .log-line');
+  const log = (prefix: string, n: number) => {
+    for (let i = 0; i < n; i++) env.runtime.logBus.logger.info(`[TEST] ${prefix} ${i}`);
+  };
+  const lastLine = () => page.locator('#log-list .log-line').last().textContent();
+
+  beforeAll(async () => {
+    await buildRenderer();
+    env = await startDashboardEnv({ extraToml: `[logging]\nbuffer_size = ${BUFFER}\n` });
+    browser = await launchChromium();
+    ({ page, problems } = await openDashboard(browser, env.url, { hash: 'logs' }));
+    await page.waitForSelector('#status-pill:has-text("Running")');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await env?.close();
+  });
+
+  it('keeps as many lines as logging.buffer_size, which says it applies from the next start', async () => {
+    log('fill', BUFFER + 100);
+    await expect.poll(lastLine).toContain(`[TEST] fill ${BUFFER + 99}`);
+    expect(await lines().count()).toBe(BUFFER);
+    expect(await page.textContent('#log-count')).toBe(`${BUFFER} lines`);
+
+    await page.click('#tab-settings');
+    for (const path of ['logging.buffer_size', 'logging.request_history']) {
+      await expect.poll(() => page.textContent(`[data-path="${path}"] .field-help`)).toContain('Applies from the next start');
+    }
+    await page.click('#tab-logs');
+  });
+
+  it('Pause keeps the list on screen as it was, however many lines arrive meanwhile', async () => {
+    log('before pause', 5);
+    await expect.poll(lastLine).toContain('[TEST] before pause 4');
+    const shownBefore = await lines().count();
+    await page.click('#log-pause');
+    log('while paused', BUFFER + 100); // enough to push every line on screen out of the buffer
+    await expect.poll(() => page.textContent('#log-pause')).toBe(`Resume (${BUFFER + 100} new)`);
+    expect(await lines().count()).toBe(shownBefore);
+    expect(await lastLine()).toContain('[TEST] before pause 4');
+
+    await page.click('#log-pause');
+    await expect.poll(lastLine).toContain(`[TEST] while paused ${BUFFER + 99}`);
+    expect(await lines().count()).toBe(BUFFER);
+  });
+
+  it('auto-scroll does not pull a reader who scrolled up back to the end', async () => {
+    log('enough to scroll', 100);
+    await expect.poll(lastLine).toContain('[TEST] enough to scroll 99');
+    await page.evaluate(() => (document.getElementById('log-scroll')!.scrollTop = 0));
+    await page.waitForTimeout(100);
+    log('reading', 30);
+    await expect.poll(lastLine).toContain('[TEST] reading 29');
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => document.getElementById('log-scroll')!.scrollTop)).toBe(0);
+
+    // Back at the end, it follows again.
+    await page.evaluate(() => {
+      const s = document.getElementById('log-scroll')!;
+      s.scrollTop = s.scrollHeight;
+    });
+    await page.waitForTimeout(100);
+    log('following', 30);
+    await expect.poll(lastLine).toContain('[TEST] following 29');
+    const gap = () => page.evaluate(() => {
+      const s = document.getElementById('log-scroll')!;
+      return s.scrollHeight - s.scrollTop - s.clientHeight;
+    });
+    await expect.poll(gap).toBeLessThan(5);
+  });
+
+  it('produced no script errors or CSP violations (before the restart, whose refused connections Chromium reports)', () => {
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps showing new lines after ccproxy restarts (new run, sequence numbers from 1)', async () => {
+    log('first run', 1);
+    await expect.poll(lastLine).toContain('[TEST] first run 0');
+    await env.runtime.stop();
+    const again = await startAgainOnSamePort(env);
+    try {
+      await expect.poll(() => page.textContent('#status-pill'), { timeout: 8_000 }).toContain('Running');
+      await expect.poll(() => page.locator('.log-restart').count()).toBe(1);
+      again.runtime.logBus.logger.info('[TEST] second run 0');
+      // Live once the event stream has reconnected (EventSource retries every 2 s), or from the buffer before that.
+      await expect.poll(lastLine, { timeout: 8_000 }).toContain('[TEST] second run 0');
+      // The new run's startup lines, written before the page reconnected, are there too (from its buffer).
+      const restartRun = await page.getAttribute('.log-restart', 'data-run');
+      expect(await page.locator(`#log-list .log-line[data-run="${restartRun}"][data-seq="1"]`).count()).toBe(1);
+    } finally {
+      await again.close();
+    }
+  });
+
+});

@@ -1,0 +1,72 @@
+// Settings in headless Chromium: a Save blocked by an invalid value far down the form says which field and
+// takes the user there; toasts leave room so they never sit on top of the last fields.
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../../renderer/build.mjs';
+import { hasChromium, launchChromium, openDashboard, startDashboardEnv, type DashboardEnv } from './helpers.js';
+
+const input = (path: string) => `[data-path="${path}"] input`;
+
+describe.skipIf(!hasChromium)('settings save (headless Chromium)', () => {
+  let env: DashboardEnv;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await buildRenderer();
+    env = await startDashboardEnv();
+    browser = await launchChromium();
+    ({ page } = await openDashboard(browser, env.url, { hash: 'settings' }));
+    await page.waitForSelector(input('logging.buffer_size'));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await env?.close();
+  });
+
+  it('a Save blocked by an invalid field out of view names it, scrolls to it and focuses it', async () => {
+    const before = fs.readFileSync(env.cfgPath, 'utf8');
+    await page.fill(input('logging.buffer_size'), '5'); // below the minimum of 100
+    await expect.poll(() => page.isVisible('[data-error-for="logging.buffer_size"]')).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('#settings-save').focus();
+    expect(await page.locator(input('logging.buffer_size')).isVisible()).toBe(true);
+    const inView = () => page.evaluate((sel) => {
+      const r = document.querySelector(sel)!.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    }, input('logging.buffer_size'));
+    expect(await inView()).toBe(false);
+    expect(await page.getAttribute('#settings-save', 'aria-disabled')).toBe('true');
+
+    await page.keyboard.press('Enter'); // Save has the focus: Enter activates it, as a click would
+    await expect.poll(() => page.textContent('#settings-message')).toContain('Not saved: Buffer size (logging.buffer_size)');
+    await expect.poll(inView).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-path]')?.getAttribute('data-path'))).toBe('logging.buffer_size');
+    expect(fs.readFileSync(env.cfgPath, 'utf8')).toBe(before);
+    await page.click('#settings-revert');
+  });
+
+  it('toasts leave room below the form: the last field can be scrolled clear of them', async () => {
+    // Three toasts at once: "Pooling off", "Pooling on" and "Copied N lines".
+    const toast = page.locator('.toast');
+    await page.click('#pooling-switch');
+    await expect.poll(() => toast.count()).toBe(1);
+    await page.click('#pooling-switch');
+    await expect.poll(() => toast.count()).toBe(2);
+    await page.click('#tab-logs');
+    await page.click('#log-copy');
+    await page.click('#tab-settings');
+    await expect.poll(() => toast.count()).toBe(3);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.waitForTimeout(100);
+    const overlap = await page.evaluate(() => {
+      const t = document.querySelector('.toasts')!.getBoundingClientRect();
+      const fields = [...document.querySelectorAll('.view-settings [data-path]')];
+      const last = fields[fields.length - 1]!.getBoundingClientRect();
+      return !(last.bottom <= t.top || last.top >= t.bottom || last.right <= t.left || last.left >= t.right);
+    });
+    expect(overlap).toBe(false);
+  });
+});
