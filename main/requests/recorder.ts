@@ -95,6 +95,10 @@ export class RequestRecorder implements TraceSink {
     this.emit(r);
   }
 
+  changed(trace: RequestTrace): void {
+    this.emit(trace.record);
+  }
+
   /** Newest first. */
   list(limit = 100): RequestRecord[] {
     const ordered = this.ring.length < this.size ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];

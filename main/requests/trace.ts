@@ -42,6 +42,8 @@ export interface TraceSink {
   /** The upstream could not be reached at all. */
   unreachable(reason: string): void;
   finished(trace: RequestTrace): void;
+  /** Something a live view shows changed mid-request (the model became known). */
+  changed(trace: RequestTrace): void;
 }
 
 export interface TraceEnd {
@@ -93,6 +95,7 @@ export class RequestTrace {
     if (this.record.model !== null) return;
     (this.sniffer ??= new ModelSniffer()).push(chunk);
     this.record.model = this.sniffer.model;
+    if (this.record.model !== null) this.sink.changed(this);
   }
 
   head(status: number, lines: readonly string[]): void {

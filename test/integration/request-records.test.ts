@@ -147,16 +147,22 @@ describe('the records through the typed contract', () => {
   it('getRequests and getUsage answer, and each request is pushed live when it starts and when it ends', async () => {
     const h = await startHarness();
     try {
-      const seen: Array<{ id: string; status: number }> = [];
+      const seen: Array<{ id: string; status: number; model: string | null }> = [];
       const off = h.runtime.api.subscribe((event, payload) => {
-        if (event === 'request') seen.push({ id: (payload as any).id, status: (payload as any).status });
+        if (event === 'request') seen.push({ id: (payload as any).id, status: (payload as any).status, model: (payload as any).model });
       });
       await h.client().messages.create(MESSAGE);
       off();
-      expect(seen.map((s) => s.status)).toEqual([0, 200]);
-      expect(seen[0]!.id).toBe(seen[1]!.id);
+      // At the start, again once the body named its model (a live view shows it while in flight), at the end.
+      expect(seen.map((s) => [s.status, s.model])).toEqual([
+        [0, null],
+        [0, 'claude-haiku-4-5'],
+        [200, 'claude-haiku-4-5'],
+      ]);
+      expect(new Set(seen.map((s) => s.id)).size).toBe(1);
       const [record] = await h.runtime.api.call('getRequests', { limit: 1 });
       expect(record).toMatchObject({ id: seen[0]!.id, status: 200 });
+
       await expect(h.runtime.api.call('getRequests', { limit: 'ten' })).rejects.toThrow(/Invalid payload for getRequests/);
       expect((await h.runtime.api.call('getUsage', null)).models['claude-haiku-4-5'].requests).toBe(1);
     } finally {
