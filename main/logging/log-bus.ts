@@ -3,7 +3,7 @@
 //
 // A proxied request writes seven seed lines at the default level, so the path is lean: a line whose level is
 // hidden costs a comparison (hot call sites pass a function, so nothing is formatted either), the console gets
-// one write per event-loop turn, and electron-log, whose transforms cost more than the request itself, sees a
+// one write per batch, and electron-log, whose transforms cost more than the request itself, sees a
 // line only where it writes the file.
 import { format } from 'node:util';
 import type { LogEntry, LogLevel } from '../common/contract.js';
@@ -76,14 +76,34 @@ interface Kept {
   message: string;
 }
 
-/** Console output batched per event-loop turn: one write instead of one per line. Warnings and errors go at once. */
+/** Info lines wait at most this long (or until 64 KiB pile up) before they are written. */
+const CONSOLE_FLUSH_MS = 25;
+const CONSOLE_FLUSH_BYTES = 64 * 1024;
+
+/**
+ * Console output in batches: under load one write per CONSOLE_FLUSH_MS instead of one per line (a write to a
+ * terminal, pipe or file is a system call each, and Linux makes them synchronous). Warnings and errors go at
+ * once, after what was pending, so the order on a shared terminal stays true.
+ */
+/** Writers with lines pending; written out when the process exits, however it exits. */
+const unflushed = new Set<() => void>();
+let exitHooked = false;
+
 function consoleWriter() {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', () => {
+      for (const flush of unflushed) flush();
+    });
+  }
   let pending = '';
-  let scheduled = false;
+  let timer: NodeJS.Timeout | null = null;
   const flush = () => {
-    scheduled = false;
+    if (timer) clearTimeout(timer);
+    timer = null;
     if (pending) process.stdout.write(pending);
     pending = '';
+    unflushed.delete(flush);
   };
   return {
     write(level: LogLevel, line: string) {
@@ -93,9 +113,11 @@ function consoleWriter() {
         return;
       }
       pending += line;
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
+      unflushed.add(flush);
+      if (pending.length >= CONSOLE_FLUSH_BYTES) flush();
+      else if (!timer) {
+        timer = setTimeout(flush, CONSOLE_FLUSH_MS);
+        timer.unref();
       }
     },
     flush,

@@ -51,30 +51,45 @@ const KINDS = [
   ['input_tokens', 'input-tokens'],
   ['output_tokens', 'output-tokens'],
 ] as const;
+/** The header names, made once: per kind, its -limit, -remaining and -reset lines. */
+const NAMES = KINDS.map(([, wire]) => [`anthropic-ratelimit-${wire}-limit`, `anthropic-ratelimit-${wire}-remaining`, `anthropic-ratelimit-${wire}-reset`] as const);
 
+/**
+ * The latest rate-limit headers, kept as the raw strings they came as (one assignment per answer, no parsing);
+ * they become numbers and dates only when someone reads them.
+ */
 export class RateLimitBook {
-  private state: RateLimits = { requests: null, tokens: null, input_tokens: null, output_tokens: null, retry_after: null, updated_at: null };
+  private readonly raw: Array<[string | undefined, string | undefined, string | undefined] | null> = KINDS.map(() => null);
+  private retryAfter: { value: string; at: number } | null = null;
+  private updatedAt: number | null = null;
 
   /** Reads anthropic-ratelimit-* and retry-after from an answer's header lines (lower-case names). */
   update(header: (lowerName: string) => string | undefined): void {
     let seen = false;
-    for (const [key, wire] of KINDS) {
-      const limit = header(`anthropic-ratelimit-${wire}-limit`);
-      const remaining = header(`anthropic-ratelimit-${wire}-remaining`);
-      const reset = header(`anthropic-ratelimit-${wire}-reset`);
+    for (let k = 0; k < NAMES.length; k++) {
+      const [l, r, t] = NAMES[k]!;
+      const limit = header(l);
+      const remaining = header(r);
+      const reset = header(t);
       if (limit === undefined && remaining === undefined && reset === undefined) continue;
       seen = true;
-      const window: RateLimitWindow = { limit: toNumber(limit), remaining: toNumber(remaining), reset: reset ?? null };
-      this.state[key] = window;
+      this.raw[k] = [limit, remaining, reset];
     }
-    const retryAfter = toNumber(header('retry-after'));
-    const now = new Date().toISOString();
-    if (retryAfter !== null) this.state.retry_after = { seconds: retryAfter, at: now };
-    if (seen || retryAfter !== null) this.state.updated_at = now;
+    const retryAfter = header('retry-after');
+    if (retryAfter !== undefined) this.retryAfter = { value: retryAfter, at: Date.now() };
+    if (seen || retryAfter !== undefined) this.updatedAt = Date.now();
   }
 
   snapshot(): RateLimits {
-    return structuredClone(this.state);
+    const out: RateLimits = { requests: null, tokens: null, input_tokens: null, output_tokens: null, retry_after: null, updated_at: null };
+    KINDS.forEach(([key], k) => {
+      const raw = this.raw[k];
+      if (raw) out[key] = { limit: toNumber(raw[0]), remaining: toNumber(raw[1]), reset: raw[2] ?? null } satisfies RateLimitWindow;
+    });
+    const seconds = toNumber(this.retryAfter?.value);
+    if (this.retryAfter && seconds !== null) out.retry_after = { seconds, at: new Date(this.retryAfter.at).toISOString() };
+    if (this.updatedAt !== null) out.updated_at = new Date(this.updatedAt).toISOString();
+    return out;
   }
 }
 

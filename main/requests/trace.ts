@@ -17,6 +17,9 @@ export function recordView(kept: KeptRecord): RequestRecord {
 import type { Lease } from '../pool/types.js';
 import { JsonTap, ModelSniffer, SseTap, applyMessage, type AnswerFacts } from './taps.js';
 
+/** Lengths of content-type, content-encoding, request-id and retry-after. */
+const WANTED_LENGTHS = new Set([12, 16, 10, 11]);
+
 /** Header lines whose values are secrets: shown as their first characters and a mask. */
 const SECRET = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-ccproxy-token']);
 
@@ -104,7 +107,10 @@ export class RequestTrace {
     // One pass over the lines for the few this record and the rate-limit book read.
     const wanted: Record<string, string> = {};
     for (let i = 0; i < lines.length; i += 2) {
-      const lower = lines[i]!.toLowerCase();
+      const name = lines[i]!;
+      // Lower-cased only when its length could be one of the names read (no string made for the others).
+      if (!WANTED_LENGTHS.has(name.length) && !(name.length > 20 && (name.charCodeAt(0) | 32) === 97)) continue;
+      const lower = name.toLowerCase();
       if (lower === 'content-type' || lower === 'content-encoding' || lower === 'request-id' || lower === 'retry-after' || lower.startsWith('anthropic-ratelimit-')) wanted[lower] ??= lines[i + 1]!;
     }
     const header = (lower: string): string | undefined => wanted[lower];

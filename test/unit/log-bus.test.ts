@@ -32,7 +32,7 @@ describe('the log bus', () => {
     expect(bus.entries()[0]!.message).toBe('token *** and x-api-key: ***');
   });
 
-  it('prints info lines in one write per event-loop turn, warnings at once on stderr', async () => {
+  it('prints info lines in batches (one write per 25 ms), warnings at once on stderr', async () => {
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const bus = createLogBus({ base, console: true });
@@ -45,7 +45,11 @@ describe('the log bus', () => {
     expect(String(stdout.mock.calls[0]![0])).toMatch(/^\d\d:\d\d:\d\d\.\d{3} › \[POOL\] one\n\d\d:\d\d:\d\d\.\d{3} › \[POOL\] two\n$/);
     expect(String(stderr.mock.calls[0]![0])).toMatch(/› \[POOL\] careful\n$/);
     bus.logger.info('[POOL] three');
+    bus.logger.info('[POOL] four');
     await new Promise((r) => setImmediate(r));
+    expect(stdout).toHaveBeenCalledTimes(1);
+    await new Promise((r) => setTimeout(r, 40));
     expect(stdout).toHaveBeenCalledTimes(2);
+    expect(String(stdout.mock.calls[1]![0])).toMatch(/› \[POOL\] three\n.*› \[POOL\] four\n$/s);
   });
 });
