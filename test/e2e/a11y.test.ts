@@ -4,8 +4,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../../renderer/build.mjs';
-import { hasChromium, launchChromium, openDashboard, seriousA11yViolations, startDashboardEnv, type DashboardEnv } from './helpers.js';
+import { hasChromium, openDashboardSession, seriousA11yViolations, type DashboardEnv } from './helpers.js';
 
 const VIEWS = ['stats', 'requests', 'logs', 'settings'] as const;
 
@@ -15,10 +14,7 @@ describe.skipIf(!hasChromium)('accessibility (axe-core, headless Chromium)', () 
   let page: Page;
 
   beforeAll(async () => {
-    await buildRenderer();
-    env = await startDashboardEnv();
-    browser = await launchChromium();
-    ({ page } = await openDashboard(browser, env.url, { bypassCSP: true }));
+    ({ env, browser, page } = await openDashboardSession({ bypassCSP: true }));
     await page.waitForSelector('#status-pill:has-text("Running")');
     const client = new Anthropic({ baseURL: env.url, apiKey: 'sk-ant-a11y-0001', maxRetries: 0 });
     await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });

@@ -9,6 +9,7 @@ import { parse as parseToml } from 'smol-toml';
 import { mergeLayers, type Layer } from '../../main/config/layers.js';
 import type { Runtime } from '../../main/runtime.js';
 import type { FakeUpstream } from '../fixtures/fake-upstream/index.js';
+import { buildRenderer } from '../../renderer/build.mjs';
 import { startHarness, type Harness } from '../fixtures/proxy-harness.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -76,6 +77,15 @@ export async function openDashboard(
   });
   await page.goto(`${url}/ui/${opts.hash ? `#${opts.hash}` : ''}`);
   return { page, problems };
+}
+
+/** The usual start of a dashboard test: the renderer built, a runtime in front of the fake upstream, Chromium, a page. */
+export async function openDashboardSession(opts: Parameters<typeof openDashboard>[2] = {}): Promise<{ env: DashboardEnv; browser: Browser; page: Page }> {
+  await buildRenderer();
+  const env = await startDashboardEnv();
+  const browser = await launchChromium();
+  const { page } = await openDashboard(browser, env.url, opts);
+  return { env, browser, page };
 }
 
 /**

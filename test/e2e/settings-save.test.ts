@@ -3,8 +3,7 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../../renderer/build.mjs';
-import { hasChromium, launchChromium, openDashboard, startDashboardEnv, type DashboardEnv } from './helpers.js';
+import { hasChromium, openDashboardSession, type DashboardEnv } from './helpers.js';
 
 const input = (path: string) => `[data-path="${path}"] input`;
 
@@ -14,10 +13,7 @@ describe.skipIf(!hasChromium)('settings save (headless Chromium)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    await buildRenderer();
-    env = await startDashboardEnv();
-    browser = await launchChromium();
-    ({ page } = await openDashboard(browser, env.url, { hash: 'settings' }));
+    ({ env, browser, page } = await openDashboardSession({ hash: 'settings' }));
     await page.waitForSelector(input('logging.buffer_size'));
   });
 

@@ -4,8 +4,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../../renderer/build.mjs';
-import { hasChromium, launchChromium, openDashboard, poolStats, startDashboardEnv, type DashboardEnv } from './helpers.js';
+import { hasChromium, openDashboardSession, poolStats, type DashboardEnv } from './helpers.js';
 
 describe.skipIf(!hasChromium)('Stats view (headless Chromium)', () => {
   let env: DashboardEnv;
@@ -13,10 +12,7 @@ describe.skipIf(!hasChromium)('Stats view (headless Chromium)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    await buildRenderer();
-    env = await startDashboardEnv();
-    browser = await launchChromium();
-    ({ page } = await openDashboard(browser, env.url));
+    ({ env, browser, page } = await openDashboardSession());
     await page.waitForSelector('#status-pill:has-text("Running")');
     const client = new Anthropic({ baseURL: env.url, apiKey: 'sk-ant-stats-0001', maxRetries: 0 });
     for (let i = 0; i < 3; i++) await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: `hi ${i}` }] });
