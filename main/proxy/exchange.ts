@@ -1,5 +1,6 @@
 // A request's lease on the pool: acquire a connection (or learn why not, as an Anthropic-shaped error) and
 // give it back when the answer has ended. The [API] lines keep the seed's wording.
+import type { ServerResponse } from 'node:http';
 import type { Logger } from '../logging/log-bus.js';
 import type { PoolManager } from '../pool/manager.js';
 import { AcquireTimeoutError, PoolClosedError, type AbortSource, type Lease, type ReleaseOutcome } from '../pool/types.js';
@@ -38,7 +39,7 @@ export function releaseAfter(deps: ExchangeDeps, lease: Lease, outcome: ReleaseO
 }
 
 /** An AbortSignal that fires when the client goes away before its answer has been written in full. */
-export function clientGoneSignal(res: import('node:http').ServerResponse): AbortSignal {
+export function clientGoneSignal(res: ServerResponse): AbortSignal {
   const ac = new AbortController();
   if (res.destroyed || res.socket?.destroyed) ac.abort(new Error('client disconnected'));
   res.once('close', () => {

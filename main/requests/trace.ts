@@ -15,7 +15,7 @@ export function recordView(kept: KeptRecord): RequestRecord {
   return { ...rest, request_headers: maskedLines(rawRequest), response_headers: maskedLines(rawResponse) };
 }
 import type { Lease } from '../pool/types.js';
-import { JsonTap, ModelSniffer, SseTap, applyMessage, type AnswerFacts } from './taps.js';
+import { JsonTap, ModelSniffer, SseTap, applyMessage, emptyFacts, type AnswerFacts } from './taps.js';
 
 /** Lengths of content-type, content-encoding, request-id and retry-after. */
 const WANTED_LENGTHS = new Set([12, 16, 10, 11]);
@@ -130,7 +130,7 @@ export class RequestTrace {
 
   /** A typed stream event or message from the SDK (OpenAI route). */
   message(value: unknown): void {
-    applyMessage((this.facts ??= { model: null, stop_reason: null, usage: null, error_type: null, error_message: null }), value);
+    applyMessage((this.facts ??= emptyFacts()), value);
   }
 
   end(end: TraceEnd): void {

@@ -5,7 +5,7 @@ import type http from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiEvents, EventName } from '../../common/contract.js';
 import { ApiRequestError, type ServerApi } from '../../api/server-api.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 
 export const EVENTS_PATH = '/admin/api/events';
 const PING_MS = 15_000;
