@@ -72,9 +72,3 @@ export function clientResponseHeaders(raw: readonly Buffer[]): string[] {
   }
   return out;
 }
-
-/** The value of one header in a raw list (first occurrence), lower-case name. */
-export function rawHeader(lines: readonly string[], lowerName: string): string | undefined {
-  for (let i = 0; i < lines.length; i += 2) if (lines[i]!.toLowerCase() === lowerName) return lines[i + 1];
-  return undefined;
-}
