@@ -89,7 +89,8 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
           if (lines[i]!.length === 12 && lines[i]!.toLowerCase() === 'content-type') isSse = lines[i + 1]!.startsWith('text/event-stream');
         }
         trace.head(statusCode, lines);
-        res.writeHead(statusCode, statusText, lines.concat(extra));
+        for (const line of extra) lines.push(line);
+        res.writeHead(statusCode, statusText, lines);
         // A streaming client should see the status before the first event, but when the first event came in the
         // same packet (onData runs before this microtask) head and event leave together in one write.
         if (isSse) queueMicrotask(() => res.headersSent || res.destroyed || res.flushHeaders());
