@@ -109,7 +109,7 @@ export class ClaudeInstancePool {
       const lease = this.tryAcquire(started);
       if (lease) return Promise.resolve(lease);
     }
-    return this.waiters.enqueue(started, this.settings.acquire_timeout * 1000, typeof abortOn === 'function' ? abortOn() : abortOn);
+    return this.waiters.enqueue(started, this.settings.acquire_timeout * 1000, abortOn);
   }
 
   /** A waiter gave up: counted and logged; the error it is rejected with. */

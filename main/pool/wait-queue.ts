@@ -1,7 +1,7 @@
 // The pool's wait queue: fair FIFO, a waiter whose client went away leaves it, and one timer for the whole queue,
 // armed for the oldest waiter's deadline (FIFO with one timeout: the oldest gives up first), so a busy pool does
 // not set and clear a timer per queued request.
-import type { Clock, TimerHandle } from './types.js';
+import type { AbortSource, Clock, TimerHandle } from './types.js';
 
 export interface Waiter<T> {
   readonly enqueuedAt: number;
@@ -9,8 +9,8 @@ export interface Waiter<T> {
   readonly deadline: number;
   resolve(value: T): void;
   reject(err: Error): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+  /** Stops listening for the cancellation (the waiter was served, timed out or cancelled). */
+  unsubscribe?: () => void;
 }
 
 export class WaitQueue<T> {
@@ -31,17 +31,23 @@ export class WaitQueue<T> {
     return this.waiters[0];
   }
 
-  enqueue(enqueuedAt: number, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  enqueue(enqueuedAt: number, timeoutMs: number, abortOn?: AbortSource): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter<T> = { enqueuedAt, deadline: enqueuedAt + timeoutMs, resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          if (this.remove(waiter)) reject(signal.reason ?? new Error('aborted'));
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
+      const waiter: Waiter<T> = { enqueuedAt, deadline: enqueuedAt + timeoutMs, resolve, reject };
+      // In the queue first: a cancellation that fires at once must find it there.
       this.waiters.push(waiter);
       this.arm();
+      const cancel = (reason: Error) => {
+        if (this.remove(waiter)) reject(reason);
+      };
+      if (typeof abortOn === 'function') waiter.unsubscribe = abortOn(cancel);
+      else if (abortOn) {
+        const signal = abortOn;
+        const onAbort = () => cancel(signal.reason ?? new Error('aborted'));
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.unsubscribe = () => signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) onAbort();
+      }
     });
   }
 
@@ -86,6 +92,7 @@ export class WaitQueue<T> {
   }
 
   private forget(waiter: Waiter<T>): void {
-    if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    waiter.unsubscribe?.();
+    waiter.unsubscribe = undefined;
   }
 }

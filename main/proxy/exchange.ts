@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../logging/log-bus.js';
 import type { PoolManager } from '../pool/manager.js';
-import { AcquireTimeoutError, PoolClosedError, type AbortSource, type Lease, type ReleaseOutcome } from '../pool/types.js';
+import { AcquireTimeoutError, PoolClosedError, type AbortSource, type CancelSubscribe, type Lease, type ReleaseOutcome } from '../pool/types.js';
 import { ProxyError } from './errors.js';
 
 export interface ExchangeDeps {
@@ -38,7 +38,22 @@ export function releaseAfter(deps: ExchangeDeps, lease: Lease, outcome: ReleaseO
   lease.release(outcome);
 }
 
-/** An AbortSignal that fires when the client goes away before its answer has been written in full. */
+/** Ends a wait in the queue when the client goes away first; no AbortController (see CancelSubscribe). */
+export function clientGone(res: ServerResponse): CancelSubscribe {
+  return (cancel) => {
+    const gone = () => {
+      if (!res.writableFinished) cancel(new Error('client disconnected'));
+    };
+    if (res.destroyed || res.socket?.destroyed) {
+      gone();
+      return () => {};
+    }
+    res.once('close', gone);
+    return () => res.off('close', gone);
+  };
+}
+
+/** An AbortSignal that fires when the client goes away before its answer has been written in full (for the SDK). */
 export function clientGoneSignal(res: ServerResponse): AbortSignal {
   const ac = new AbortController();
   if (res.destroyed || res.socket?.destroyed) ac.abort(new Error('client disconnected'));

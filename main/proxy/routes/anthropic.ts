@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import type { AppDeps } from '../deps.js';
-import { acquireFor, clientGoneSignal, releaseAfter } from '../exchange.js';
+import { acquireFor, clientGone, releaseAfter } from '../exchange.js';
 import { forward } from '../forward.js';
 import { proxyCredential, upstreamRequestHeaders } from '../headers.js';
 import { bodyFor, declaredLength, discardBody, tooLarge } from '../request-body.js';
@@ -66,8 +66,7 @@ export function createPassthroughHandler(deps: AppDeps) {
         throw tooLarge(limit);
       }
       const asked = performance.now();
-      // The signal is made only if the request has to queue.
-      lease = await acquireFor(deps.exchange, purposeOf(req.method ?? 'GET', path), () => clientGoneSignal(reply.raw));
+      lease = await acquireFor(deps.exchange, purposeOf(req.method ?? 'GET', path), clientGone(reply.raw));
       trace.acquired(lease, performance.now() - asked);
     } catch (err) {
       // Refused before anything went upstream (too large, no free connection, shutting down, client gone).
