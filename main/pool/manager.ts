@@ -97,14 +97,18 @@ export class PoolManager {
     return this.housekeeper?.tick() ?? Promise.resolve();
   }
 
-  async acquire(signal?: AbortSource): Promise<Lease> {
-    if (this.stopped) throw new PoolClosedError();
-    if (!this.pool) return this.acquireOneOff();
+  /** Not async on purpose: one promise per request, the pool's own, on the hot path. */
+  acquire(signal?: AbortSource): Promise<Lease> {
+    if (this.stopped) return Promise.reject(new PoolClosedError());
+    if (!this.pool) return Promise.resolve(this.acquireOneOff());
     this.log.info('[POOL_MANAGER] Acquiring client from pool');
-    const lease = await this.pool.acquire(signal);
+    return this.pool.acquire(signal).then(this.acquired);
+  }
+
+  private readonly acquired = (lease: Lease): Lease => {
     this.log.info(() => `[POOL_MANAGER] Acquired pooled connection ${lease.id} (use_count: ${lease.useCount})`);
     return lease;
-  }
+  };
 
   /** Pooling off: a fresh client and socket for this request, closed when it ends, so comparisons are honest. */
   private acquireOneOff(): Lease {

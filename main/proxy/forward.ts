@@ -47,6 +47,7 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
     let status = 0;
     let settled = false;
     let corked = false;
+    let waitingForDrain = false;
     const uncork = () => {
       corked = false;
       res.uncork();
@@ -55,7 +56,7 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
       if (settled) return;
       settled = true;
       res.off('close', onClientClose);
-      res.off('drain', onDrain);
+      if (waitingForDrain) res.off('drain', onDrain);
       const answer = result.error instanceof ProxyError ? { type: result.error.type, message: result.error.message } : null;
       trace.end({ status: result.status, error: answer, aborted: result.outcome === 'aborted' });
       resolve(result);
@@ -70,7 +71,6 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
       else request.body?.destroy(reason);
     };
     res.on('close', onClientClose);
-    res.on('drain', onDrain);
 
     const handler: Dispatcher.DispatchHandler = {
       onConnect(abortRequest) {
@@ -108,7 +108,13 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
           res.cork();
           queueMicrotask(uncork);
         }
-        return res.write(chunk);
+        if (res.write(chunk)) return true;
+        // The client reads slower than the upstream sends: pause undici until the client has drained.
+        if (!waitingForDrain) {
+          waitingForDrain = true;
+          res.on('drain', onDrain);
+        }
+        return false;
       },
       onComplete() {
         res.end();
