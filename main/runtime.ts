@@ -14,7 +14,6 @@ import { createSettingsLifecycle, type OpenedListener } from './runtime-settings
 import { listen, PortInUseError } from './runtime-listen.js';
 import { RequestStats } from './runtime-stats.js';
 import { RequestRecorder } from './requests/recorder.js';
-import type { KeptRecord } from './requests/trace.js';
 import { randomBytes } from 'node:crypto';
 
 export { PortInUseError };
@@ -51,9 +50,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const run = randomBytes(4).toString('hex');
   const logBus = createLogBus({ base: opts.logBase, run, level: initial.logging.level, bufferSize: initial.logging.buffer_size, console: opts.console, file: opts.fileLog });
   const log = logBus.logger;
-  // Metrics are created below; the recorder tells them of each finished request through this late binding.
-  let observeRecord: (r: KeptRecord) => void = () => {};
-  const records = new RequestRecorder(initial.logging.request_history, (r) => observeRecord(r));
+  // Each finished request is counted in the metrics (created below, once the pool exists; called only later).
+  const records = new RequestRecorder(initial.logging.request_history, (r) => metrics.observeRecord(r));
   const pool = new PoolManager({
     upstreamHealth: records.health,
     pool: initial.pool_settings,
@@ -94,12 +92,11 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
 
   const requests = new RequestStats(pool, metrics, records);
-  records.health.onChange((upstream) => {
+  records.health.onChange((upstream, before) => {
     if (upstream === 'unreachable') log.error(`[API] The upstream ${cfg().upstream.base_url} is unreachable: ${records.health.snapshot().last_error ?? ''}`);
-    else log.info(`[API] The upstream ${cfg().upstream.base_url} answers again`);
+    else if (before === 'unreachable') log.info(`[API] The upstream ${cfg().upstream.base_url} answers again`);
     setState(state, error);
   });
-  observeRecord = (r) => metrics.observeRecord(r);
   const stats = (): PoolStatsResponse => requests.snapshot();
 
   const appDeps: AppDeps = {
@@ -152,7 +149,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     status,
     stats,
     logs: (): LogEntry[] => logBus.entries(),
-    requests: (limit) => records.list(Math.min(limit ?? 100, records.capacity)),
+    requests: (limit) => records.list(limit),
     usage: () => records.usage.totals(),
     onRequest: (l) => records.onRecord(l),
     onLog: (l) => logBus.subscribe(l),

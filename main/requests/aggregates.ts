@@ -102,21 +102,23 @@ function toNumber(value: string | undefined): number | null {
 /** Unreachable from the first failed connection (or warm-up) until the upstream answers again. */
 export class UpstreamHealthBook {
   private state: UpstreamHealth = { state: 'unknown', consecutive_failures: 0, last_error: null, since: null };
-  private readonly listeners = new Set<(state: UpstreamHealth['state']) => void>();
+  private readonly listeners = new Set<(state: UpstreamHealth['state'], before: UpstreamHealth['state']) => void>();
 
   answered(): void {
-    if (this.state.state === 'ok') return;
+    const before = this.state.state;
+    if (before === 'ok') return;
     this.state = { state: 'ok', consecutive_failures: 0, last_error: null, since: new Date().toISOString() };
-    this.emit();
+    this.emit(before);
   }
 
   failed(reason: string): void {
-    const wasUnreachable = this.state.state === 'unreachable';
-    this.state = { state: 'unreachable', consecutive_failures: this.state.consecutive_failures + 1, last_error: reason, since: wasUnreachable ? this.state.since : new Date().toISOString() };
-    if (!wasUnreachable) this.emit();
+    const before = this.state.state;
+    this.state = { state: 'unreachable', consecutive_failures: this.state.consecutive_failures + 1, last_error: reason, since: before === 'unreachable' ? this.state.since : new Date().toISOString() };
+    if (before !== 'unreachable') this.emit(before);
   }
 
-  onChange(listener: (state: UpstreamHealth['state']) => void): void {
+  /** Told of each change of state, with the state before it. */
+  onChange(listener: (state: UpstreamHealth['state'], before: UpstreamHealth['state']) => void): void {
     this.listeners.add(listener);
   }
 
@@ -124,7 +126,7 @@ export class UpstreamHealthBook {
     return { ...this.state };
   }
 
-  private emit(): void {
-    for (const l of this.listeners) l(this.state.state);
+  private emit(before: UpstreamHealth['state']): void {
+    for (const l of this.listeners) l(this.state.state, before);
   }
 }

@@ -99,8 +99,9 @@ export class RequestRecorder implements TraceSink {
     this.emit(trace.record);
   }
 
-  /** Newest first. */
+  /** Newest first; 100 unless asked, never more than the ring holds. */
   list(limit = 100): RequestRecord[] {
+    limit = Math.min(limit, this.size);
     const ordered = this.ring.length < this.size ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
     return limit <= 0 ? [] : ordered.slice(-limit).reverse().map(recordView);
   }
@@ -114,9 +115,6 @@ export class RequestRecorder implements TraceSink {
     return { ok: this.latency.percentiles(), failed: this.errorLatency.percentiles() };
   }
 
-  get capacity(): number {
-    return this.size;
-  }
 
   private emit(record: KeptRecord): void {
     if (this.listeners.size === 0) return;

@@ -31,6 +31,8 @@ describe('log lines', () => {
         /^\[POOL\] Claude instance pool initialized successfully with 2 connections$/,
         /^\[STARTUP\] Claude connection pool initialized successfully$/,
       ]);
+      // A first warm-up that works is not a recovery: nothing says the upstream "answers again".
+      expect(h.logs().filter((l) => l.includes('answers again'))).toEqual([]);
       const mark = h.logs().length;
       await h.client().messages.create(MESSAGE);
       const [, reuse, acquired, apiRelease, mgrRelease, released] = expectSequence(h.logs().slice(mark), [

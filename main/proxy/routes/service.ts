@@ -26,8 +26,7 @@ export function registerServiceRoutes(app: FastifyInstance, deps: AppDeps): void
   app.get('/requests', async (request) => {
     const parsed = requestsQuery.safeParse(request.query);
     if (!parsed.success) throw new ProxyError(400, 'invalid_request_error', `Invalid query: limit must be a whole number from 0 to 100000 (${z.prettifyError(parsed.error)}).`);
-    const limit = Math.min(parsed.data.limit ?? 100, deps.records.capacity);
-    return { requests: deps.records.list(limit) };
+    return { requests: deps.records.list(parsed.data.limit) };
   });
 
   app.get('/usage', async () => deps.records.usage.totals());
