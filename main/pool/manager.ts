@@ -89,7 +89,12 @@ export class PoolManager {
   private scheduleTick(): void {
     const every = this.deps.housekeepingMs ?? 1000;
     if (every <= 0 || this.stopped) return;
-    this.timer = this.clock.setTimeout(() => void this.tick().finally(() => this.scheduleTick()), every);
+    // Next pass scheduled first: a slow health check (its probe may take seconds) must not hold up idle cleanup
+    // and leak warnings; the housekeeper runs one check and one refill at a time by itself.
+    this.timer = this.clock.setTimeout(() => {
+      this.scheduleTick();
+      void this.tick();
+    }, every);
   }
 
   /** One housekeeping pass over the active pool. */
