@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import log from 'electron-log/node';
 import { ConfigError, loadConfig } from './config/load.js';
-import { createRuntime, PortInUseError } from './runtime.js';
+import { createRuntime, PortInUseError } from './runtime/runtime.js';
 import { defaultPlugins } from './proxy/plugins.js';
 import type { ElectronLogLike } from './logging/log-bus.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import log from 'electron-log/node';
 import { stringify } from 'smol-toml';
 import { loadConfig } from '../../main/config/load.js';
-import { createRuntime, type Runtime } from '../../main/runtime.js';
+import { createRuntime, type Runtime } from '../../main/runtime/runtime.js';
 import { defaultPlugins } from '../../main/proxy/plugins.js';
 import type { ElectronLogLike } from '../../main/logging/log-bus.js';
 import { startFakeUpstream, type FakeUpstream } from '../../test/fixtures/fake-upstream/index.js';

@@ -5,7 +5,7 @@
 // The proxy runs in this same process, so nothing here may block the event loop once the runtime exists: no
 // dialog.showErrorBox (synchronous) after that point, only notifications and asynchronous message boxes.
 import { ConfigError, type LoadedConfig } from '../config/load.js';
-import { PortInUseError, type Runtime } from '../runtime.js';
+import { PortInUseError, type Runtime } from '../runtime/runtime.js';
 import { installAppMenu } from './app-menu.js';
 import type { DesktopElectron } from './electron-surface.js';
 import type { TrayState, TrayIcon } from './icons.js';

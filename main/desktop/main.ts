@@ -6,7 +6,7 @@ import log from 'electron-log/main';
 import { loadConfig } from '../config/load.js';
 import type { ElectronLogLike } from '../logging/log-bus.js';
 import { defaultPlugins } from '../proxy/plugins.js';
-import { createRuntime } from '../runtime.js';
+import { createRuntime } from '../runtime/runtime.js';
 import { desktopPaths } from './app-paths.js';
 import { runDesktop } from './bootstrap.js';
 import { configFlag } from './launch-args.js';

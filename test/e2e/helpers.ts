@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PoolStatsResponse } from '../../main/common/contract.js';
 import { parse as parseToml } from 'smol-toml';
 import { mergeLayers, type Layer } from '../../main/config/layers.js';
-import type { Runtime } from '../../main/runtime.js';
+import type { Runtime } from '../../main/runtime/runtime.js';
 import type { FakeUpstream } from '../fixtures/fake-upstream/index.js';
 import { buildRenderer } from '../../renderer/build.mjs';
 import { startHarness, type Harness } from '../fixtures/proxy-harness.js';

@@ -11,7 +11,7 @@ import { loadConfig } from '../../main/config/load.js';
 import { defaultPlugins } from '../../main/proxy/plugins.js';
 import { adminRoutes } from '../../main/proxy/routes/admin.js';
 import { DASHBOARD_CSP, uiRoutes } from '../../main/proxy/routes/ui.js';
-import { createRuntime, type Runtime } from '../../main/runtime.js';
+import { createRuntime, type Runtime } from '../../main/runtime/runtime.js';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream/index.js';
 
 let upstream: FakeUpstream;

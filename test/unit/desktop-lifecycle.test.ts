@@ -9,7 +9,7 @@ import { EVENT_CHANNEL } from '../../main/desktop/channels.js';
 import { trayIcons } from '../../main/desktop/icons.js';
 import type { ErrorHandlerLike } from '../../main/desktop/problems.js';
 import { MAX_RENDERER_RELOADS } from '../../main/desktop/window.js';
-import type { Runtime } from '../../main/runtime.js';
+import type { Runtime } from '../../main/runtime/runtime.js';
 import { createFakeElectron, type FakeElectron } from '../fixtures/fake-electron.js';
 import { desktopTestEnv, until, type DesktopTestEnv } from './desktop-runtime.js';
 

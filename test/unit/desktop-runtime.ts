@@ -5,7 +5,7 @@ import path from 'node:path';
 import log from 'electron-log/node';
 import { loadConfig, type LoadedConfig } from '../../main/config/load.js';
 import type { ElectronLogLike } from '../../main/logging/log-bus.js';
-import { createRuntime, type Runtime } from '../../main/runtime.js';
+import { createRuntime, type Runtime } from '../../main/runtime/runtime.js';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream/index.js';
 
 export interface DesktopTestEnv {

@@ -61,7 +61,7 @@ describe('import rules', () => {
   const all = scan('main', 'renderer');
 
   it('finds the sources', () => {
-    expect(all.some((r) => r.file === 'main/runtime.ts')).toBe(true);
+    expect(all.some((r) => r.file === 'main/runtime/runtime.ts')).toBe(true);
     expect(all.some((r) => r.file === 'main/desktop/main.ts' && r.specifier === 'electron')).toBe(true);
   });
 

@@ -2,17 +2,17 @@
 // and the runtime-only pooling switch. One rule throughout: a change is either fully in effect (file and
 // running proxy agree) or not at all. A save therefore opens a new listener *before* it writes the file, and
 // puts the old text back if applying fails afterwards; saves and file reloads run one at a time.
-import type { FieldError, SaveResult, SettingsPatch, SettingsView } from './common/contract.js';
-import { validateLayers, type LoadedConfig } from './config/load.js';
-import type { Layer } from './config/layers.js';
-import { commitWrite, parseTomlText, undoWrite } from './config/save.js';
-import { resolveSaveTarget } from './config/atomic-write.js';
-import type { Config, PoolSettings, UpstreamSettings } from './config/schema.js';
-import { secretsOf } from './config/secrets.js';
-import { hiddenProblems } from './config/shadow.js';
-import { watchConfigFile } from './config/watch.js';
-import type { Logger } from './logging/log-bus.js';
-import { prepareSave, problemsOf, settingsView } from './runtime-settings.js';
+import type { FieldError, SaveResult, SettingsPatch, SettingsView } from '../common/contract.js';
+import { validateLayers, type LoadedConfig } from '../config/load.js';
+import type { Layer } from '../config/layers.js';
+import { commitWrite, parseTomlText, undoWrite } from '../config/save.js';
+import { resolveSaveTarget } from '../config/atomic-write.js';
+import type { Config, PoolSettings, UpstreamSettings } from '../config/schema.js';
+import { secretsOf } from '../config/secrets.js';
+import { hiddenProblems } from '../config/shadow.js';
+import { watchConfigFile } from '../config/watch.js';
+import type { Logger } from '../logging/log-bus.js';
+import { prepareSave, problemsOf, settingsView } from './settings.js';
 
 /** A listener opened beside the current one, not yet serving as "the" proxy. */
 export interface OpenedListener {

@@ -1,19 +1,19 @@
 // The runtime: config + pool + proxy server + log bus. The only thing the shells (CLI, Electron) touch.
 import type { FastifyInstance } from 'fastify';
-import type { LogEntry, PoolStatsResponse, RuntimeStatus, SaveResult } from './common/contract.js';
-import type { LoadedConfig } from './config/load.js';
-import type { Config, PoolSettings, UpstreamSettings } from './config/schema.js';
-import { createLogBus, type ElectronLogLike, type LogBus } from './logging/log-bus.js';
-import { PoolManager } from './pool/manager.js';
-import type { Clock, ConnectionFactory } from './pool/types.js';
-import { createConnectionFactory } from './pool/upstream-connection.js';
-import { buildApp, type AppDeps } from './proxy/app.js';
-import { createMetrics } from './proxy/metrics.js';
-import { createServerApi, type ApiBackend, type ServerApi } from './api/server-api.js';
-import { createSettingsLifecycle, type OpenedListener } from './runtime-settings-lifecycle.js';
-import { listen, PortInUseError } from './runtime-listen.js';
-import { RequestStats } from './runtime-stats.js';
-import { RequestRecorder } from './requests/recorder.js';
+import type { LogEntry, PoolStatsResponse, RuntimeStatus, SaveResult } from '../common/contract.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Config, PoolSettings, UpstreamSettings } from '../config/schema.js';
+import { createLogBus, type ElectronLogLike, type LogBus } from '../logging/log-bus.js';
+import { PoolManager } from '../pool/manager.js';
+import type { Clock, ConnectionFactory } from '../pool/types.js';
+import { createConnectionFactory } from '../pool/upstream-connection.js';
+import { buildApp, type AppDeps } from '../proxy/app.js';
+import { createMetrics } from '../proxy/metrics.js';
+import { createServerApi, type ApiBackend, type ServerApi } from '../api/server-api.js';
+import { createSettingsLifecycle, type OpenedListener } from './settings-lifecycle.js';
+import { listen, PortInUseError } from './listen.js';
+import { RequestStats } from './stats.js';
+import { RequestRecorder } from '../requests/recorder.js';
 import { randomBytes } from 'node:crypto';
 
 export { PortInUseError };

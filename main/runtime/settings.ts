@@ -1,16 +1,16 @@
 // Settings as the UI sees them: the effective values (secrets masked) with where each came from and which
 // saved values something overrides, and the check of a change: against the same environment and flags, and
 // against the file alone, so a variable can never hide an invalid value that a save writes.
-import type { FieldError, SettingsPatch, SettingsView, ShadowedSetting } from './common/contract.js';
-import { ConfigError, validateLayers, type LoadedConfig } from './config/load.js';
-import { getPath, type Layer } from './config/layers.js';
-import { FIELDS } from './config/meta.js';
-import { planSave, type PlannedWrite } from './config/save.js';
-import type { Config } from './config/schema.js';
-import { maskValue, unmaskValue } from './config/secrets.js';
-import { hiddenProblems, shadowedSettings } from './config/shadow.js';
+import type { FieldError, SettingsPatch, SettingsView, ShadowedSetting } from '../common/contract.js';
+import { ConfigError, validateLayers, type LoadedConfig } from '../config/load.js';
+import { getPath, type Layer } from '../config/layers.js';
+import { FIELDS } from '../config/meta.js';
+import { planSave, type PlannedWrite } from '../config/save.js';
+import type { Config } from '../config/schema.js';
+import { maskValue, unmaskValue } from '../config/secrets.js';
+import { hiddenProblems, shadowedSettings } from '../config/shadow.js';
 
-export { SECRET_MASK } from './config/secrets.js';
+export { SECRET_MASK } from '../config/secrets.js';
 
 export function settingsView(loaded: LoadedConfig): SettingsView {
   const values: Record<string, Record<string, unknown>> = {};

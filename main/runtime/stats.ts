@@ -1,9 +1,9 @@
 // What /pool/stats reports beside the pool's own counters: API requests in flight, latency of successes and of
 // failures apart, errors, rate-limit headroom and the upstream's reachability (from the request records).
-import type { PoolStatsResponse } from './common/contract.js';
-import type { PoolManager } from './pool/manager.js';
-import type { Metrics } from './proxy/metrics.js';
-import type { RequestRecorder } from './requests/recorder.js';
+import type { PoolStatsResponse } from '../common/contract.js';
+import type { PoolManager } from '../pool/manager.js';
+import type { Metrics } from '../proxy/metrics.js';
+import type { RequestRecorder } from '../requests/recorder.js';
 
 /** Routes that reach the upstream; service endpoints (/health, /pool/stats, /ui) are not API requests. */
 const isApiRoute = (route: string) => route.startsWith('/v1') || route.startsWith('/openai') || route === '/';
