@@ -34,8 +34,13 @@ export class RequestRecorder implements TraceSink {
   constructor(
     private size: number,
     /** Told of every finished request (metrics), before any view is made. */
-    private readonly onFinished: (record: KeptRecord) => void = () => {},
+    private onFinished: (record: KeptRecord) => void = () => {},
   ) {}
+
+  /** Sets who is told of every finished request (the metrics, which are made after the recorder). */
+  observeFinished(listener: (record: KeptRecord) => void): void {
+    this.onFinished = listener;
+  }
 
   begin(init: TraceInit): RequestTrace {
     let client: string | null = null;

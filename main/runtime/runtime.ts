@@ -1,36 +1,20 @@
 // The runtime: config + pool + proxy server + log bus. The only thing the shells (CLI, Electron) touch.
+// Its life in named steps: build (parts.ts), start, apply a settings change (a listener opened beside the
+// current one; the rest of the change is settings-lifecycle.ts), stop. RuntimeHost holds what changes while
+// it lives: the listener and the status.
 import type { FastifyInstance } from 'fastify';
 import type { LogEntry, PoolStatsResponse, RuntimeStatus, SaveResult } from '../common/contract.js';
-import type { LoadedConfig } from '../config/load.js';
-import type { Config, PoolSettings, UpstreamSettings } from '../config/schema.js';
-import { createLogBus, type ElectronLogLike, type LogBus } from '../logging/log-bus.js';
-import { PoolManager } from '../pool/manager.js';
-import type { Clock, ConnectionFactory } from '../pool/types.js';
-import { createConnectionFactory } from '../pool/upstream-connection.js';
+import type { Config } from '../config/schema.js';
+import type { LogBus } from '../logging/log-bus.js';
+import type { PoolManager } from '../pool/manager.js';
 import { buildApp, type AppDeps } from '../proxy/app.js';
-import { createMetrics } from '../proxy/metrics.js';
 import { createServerApi, type ApiBackend, type ServerApi } from '../api/server-api.js';
-import { createSettingsLifecycle, type OpenedListener } from './settings-lifecycle.js';
+import { createSettingsLifecycle, type OpenedListener, type SettingsLifecycle } from './settings-lifecycle.js';
 import { listen, PortInUseError } from './listen.js';
-import { RequestStats } from './stats.js';
-import { RequestRecorder } from '../requests/recorder.js';
-import { randomBytes } from 'node:crypto';
+import { buildParts, type RuntimeOptions, type RuntimeParts } from './parts.js';
 
 export { PortInUseError };
-
-export interface RuntimeOptions {
-  loaded: LoadedConfig;
-  /** electron-log/node headless, electron-log/main in the desktop app. */
-  logBase: ElectronLogLike;
-  console?: boolean;
-  fileLog?: boolean;
-  /** Seams for tests: connection factory, clock, housekeeping period (0 = manual). */
-  factoryFor?: (upstream: UpstreamSettings) => ConnectionFactory;
-  clock?: Clock;
-  housekeepingMs?: number;
-  /** Extra route modules (admin API + dashboard, OpenAI). */
-  plugins?: AppDeps['plugins'];
-}
+export type { RuntimeOptions };
 
 export interface Runtime extends ApiBackend {
   /** Switches pooling for this run only, writing nothing (the comparison example uses it). */
@@ -44,77 +28,170 @@ export interface Runtime extends ApiBackend {
   app(): FastifyInstance | null;
 }
 
-export function createRuntime(opts: RuntimeOptions): Runtime {
-  const initial = opts.loaded.config;
-  // Each run has its own id, so a view that follows log lines by number notices a restart.
-  const run = randomBytes(4).toString('hex');
-  const logBus = createLogBus({ base: opts.logBase, run, level: initial.logging.level, bufferSize: initial.logging.buffer_size, console: opts.console, file: opts.fileLog });
-  const log = logBus.logger;
-  // Each finished request is counted in the metrics (created below, once the pool exists; called only later).
-  const records = new RequestRecorder(initial.logging.request_history, (r) => metrics.observeRecord(r));
-  const pool = new PoolManager({
-    upstreamHealth: records.health,
-    pool: initial.pool_settings,
-    upstream: initial.upstream,
-    factoryFor: opts.factoryFor ?? createConnectionFactory,
-    log,
-    clock: opts.clock,
-    housekeepingMs: opts.housekeepingMs,
-  });
-  const statusListeners = new Set<(s: RuntimeStatus) => void>();
-  let shuttingDown = false;
-  let app: FastifyInstance | null = null;
-  let boundUrl = '';
-  let state: RuntimeStatus['state'] = 'stopped';
-  let error: string | null = null;
+type Backend = ApiBackend & Pick<Runtime, 'setPoolingRuntime'>;
 
-  const metrics = createMetrics(() => ({ counters: pool.counterSnapshot(), waiting: pool.waiting(), enabled: pool.enabled }));
-  const settings = createSettingsLifecycle({
-    initial: opts.loaded,
-    log,
-    pool,
-    logOutput: logBus,
-    // Before the first start nothing listens yet (start() uses the new address); after a failed start
-    // (port in use) any save may open the listener.
-    needsListener: (before, after) => state === 'error' || (app !== null && (before.server.host !== after.server.host || before.server.port !== after.server.port)),
-    openListener: (next) => openBeside(next),
-    changed: () => setState(state, error), // same state, but pool_enabled may have changed: tell the listeners
-    isShuttingDown: () => shuttingDown,
-  });
-  const cfg = () => settings.current().config;
-  const endpoint = () => boundUrl || `http://${cfg().server.host}:${cfg().server.port}`;
-  const status = (): RuntimeStatus => ({ run, state, upstream: records.health.snapshot().state, endpoint: endpoint(), pool_enabled: pool.enabled, error });
-  const setState = (next: RuntimeStatus['state'], err: string | null = null) => {
-    state = next;
-    error = err;
-    const s = status();
-    for (const l of statusListeners) l(s);
-  };
+export class RuntimeHost {
+  app: FastifyInstance | null = null;
+  private boundUrl = '';
+  private state: RuntimeStatus['state'] = 'stopped';
+  private error: string | null = null;
+  private shuttingDown = false;
+  private readonly statusListeners = new Set<(s: RuntimeStatus) => void>();
+  readonly settings: SettingsLifecycle;
+  readonly backend: Backend;
+  readonly api: ServerApi;
+  private readonly appDeps: AppDeps;
 
-  const requests = new RequestStats(pool, metrics, records);
-  records.health.onChange((upstream, before) => {
-    if (upstream === 'unreachable') log.error(`[API] The upstream ${cfg().upstream.base_url} is unreachable: ${records.health.snapshot().last_error ?? ''}`);
-    else if (before === 'unreachable') log.info(`[API] The upstream ${cfg().upstream.base_url} answers again`);
-    setState(state, error);
-  });
-  const stats = (): PoolStatsResponse => requests.snapshot();
+  constructor(
+    readonly parts: RuntimeParts,
+    plugins: AppDeps['plugins'],
+    loaded: RuntimeOptions['loaded'],
+  ) {
+    const { log, pool, logBus, records, requests, metrics } = parts;
+    this.settings = createSettingsLifecycle({
+      initial: loaded,
+      log,
+      pool,
+      logOutput: logBus,
+      // Before the first start nothing listens yet (start() uses the new address); after a failed start
+      // (port in use) any save may open the listener.
+      needsListener: (before, after) => this.state === 'error' || (this.app !== null && (before.server.host !== after.server.host || before.server.port !== after.server.port)),
+      openListener: (next) => this.openBeside(next),
+      changed: () => this.setState(this.state, this.error), // same state, but pool_enabled may have changed: tell the listeners
+      isShuttingDown: () => this.shuttingDown,
+    });
+    records.health.onChange((upstream, before) => {
+      if (upstream === 'unreachable') log.error(`[API] The upstream ${this.config().upstream.base_url} is unreachable: ${records.health.snapshot().last_error ?? ''}`);
+      else if (before === 'unreachable') log.info(`[API] The upstream ${this.config().upstream.base_url} answers again`);
+      this.setState(this.state, this.error);
+    });
+    const stats = (): PoolStatsResponse => requests.snapshot();
+    const settings = this.settings;
+    this.backend = {
+      status: () => this.status(),
+      stats,
+      logs: (): LogEntry[] => logBus.entries(),
+      requests: (limit) => records.list(limit),
+      usage: () => records.usage.totals(),
+      onRequest: (l) => records.onRecord(l),
+      onLog: (l) => logBus.subscribe(l),
+      onStatus: (l) => {
+        this.statusListeners.add(l);
+        return () => this.statusListeners.delete(l);
+      },
+      settingsView: () => settings.view(),
+      validateSettings: (patch) => settings.validate(patch),
+      saveSettings: (patch) => settings.save(patch),
+      setPoolingRuntime: (enabled) => settings.setPoolingRuntime(enabled),
+    };
+    this.api = createServerApi(this.backend);
+    this.appDeps = {
+      config: () => this.config(),
+      exchange: { pool, log },
+      records,
+      log,
+      stats,
+      metrics,
+      onRequestStart: (route) => requests.started(route),
+      onRequestDone: (route, method, status, ms) => requests.finished(route, method, status, ms),
+      isShuttingDown: () => this.shuttingDown,
+      plugins,
+      api: this.api,
+    };
+  }
 
-  const appDeps: AppDeps = {
-    config: cfg,
-    exchange: { pool, log },
-    records,
-    log,
-    stats,
-    metrics,
-    onRequestStart: (route) => requests.started(route),
-    onRequestDone: (route, method, status, ms) => requests.finished(route, method, status, ms),
-    isShuttingDown: () => shuttingDown,
-    plugins: opts.plugins,
-  };
+  config(): Config {
+    return this.settings.current().config;
+  }
+
+  status(): RuntimeStatus {
+    const endpoint = this.boundUrl || `http://${this.config().server.host}:${this.config().server.port}`;
+    const { run, records, pool } = this.parts;
+    return { run, state: this.state, upstream: records.health.snapshot().state, endpoint, pool_enabled: pool.enabled, error: this.error };
+  }
+
+  private setState(next: RuntimeStatus['state'], err: string | null = null): void {
+    this.state = next;
+    this.error = err;
+    const s = this.status();
+    for (const l of this.statusListeners) l(s);
+  }
+
+  /** Step "start": listen first, then the pool (a taken port must not cost upstream connections), then watch the file. */
+  async start(): Promise<{ url: string; port: number }> {
+    const { log, logBus } = this.parts;
+    this.setState('starting');
+    const loaded = this.settings.current();
+    log.info(`[STARTUP] Starting ccproxy (config: ${loaded.configPath ?? 'none found, using defaults'})`);
+    for (const w of loaded.warnings) log.warn(`[STARTUP] ${w}`);
+    let bound: { url: string; port: number };
+    try {
+      const opened = await this.listenOn(loaded.config);
+      this.app = opened.next;
+      this.boundUrl = opened.bound.url;
+      bound = opened.bound;
+    } catch (err) {
+      const message = err instanceof PortInUseError ? err.message : `Cannot listen on ${loaded.config.server.host}:${loaded.config.server.port}: ${(err as Error).message}`;
+      log.error(`[STARTUP] ${message}`);
+      logBus.flush();
+      this.setState('error', message);
+      throw err;
+    }
+    await this.startPool(bound.url);
+    this.setState('running');
+    this.settings.watch();
+    return bound;
+  }
+
+  /** Step "apply settings" (the listener part): a listener for a settings change, opened while the old one still serves. */
+  async openBeside(nextConfig: Config): Promise<OpenedListener> {
+    const { next, bound } = await this.listenOn(nextConfig);
+    return {
+      url: bound.url,
+      activate: async () => {
+        const old = this.app;
+        this.app = next;
+        this.boundUrl = bound.url;
+        this.parts.log.info(`[SETTINGS] Now listening on ${bound.url}`);
+        // Recovering from a start that failed (port in use): the pool has not started yet.
+        if (!this.parts.pool.started) {
+          await this.startPool(bound.url);
+          this.settings.watch();
+        }
+        this.setState('running');
+        void old?.close();
+      },
+      discard: () => next.close(),
+    };
+  }
+
+  /** Step "stop": no new requests, in-flight ones get [server] shutdown_grace, then the pool and the listener close. */
+  async stop(): Promise<void> {
+    const { log, logBus, pool, requests } = this.parts;
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.settings.unwatch();
+    const app = this.app;
+    if (!app) {
+      // Never started listening (port in use): nothing to drain, nothing to announce.
+      await pool.stop(0);
+      this.setState('stopped');
+      return;
+    }
+    const grace = this.config().server.shutdown_grace;
+    log.info(`[SHUTDOWN] Stopping: no new requests; waiting up to ${grace} s for ${requests.inFlight} in-flight request(s)`);
+    const closing = app.close();
+    await pool.stop(grace * 1000);
+    app.server.closeAllConnections();
+    await closing;
+    this.setState('stopped');
+    log.info('[SHUTDOWN] ccproxy stopped');
+    logBus.flush();
+  }
 
   /** Builds the app and listens on `next`'s address; the caller decides when it becomes the proxy's listener. */
-  async function listenOn(next: Config): Promise<{ next: FastifyInstance; bound: { url: string; port: number } }> {
-    const fresh = buildApp({ ...appDeps, api });
+  private async listenOn(next: Config): Promise<{ next: FastifyInstance; bound: { url: string; port: number } }> {
+    const fresh = buildApp(this.appDeps);
     try {
       return { next: fresh, bound: await listen(fresh, next.server.host, next.server.port) };
     } catch (err) {
@@ -123,111 +200,30 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     }
   }
 
-  /** A listener for a settings change, opened while the old one still serves. */
-  async function openBeside(nextConfig: Config): Promise<OpenedListener> {
-    const { next, bound } = await listenOn(nextConfig);
-    return {
-      url: bound.url,
-      async activate() {
-        const old = app;
-        app = next;
-        boundUrl = bound.url;
-        log.info(`[SETTINGS] Now listening on ${bound.url}`);
-        // Recovering from a start that failed (port in use): the pool has not started yet.
-        if (!pool.started) {
-          await startPool(bound.url);
-          settings.watch();
-        }
-        setState('running');
-        void old?.close();
-      },
-      discard: () => next.close(),
-    };
-  }
-
-  const backend: ApiBackend & Pick<Runtime, 'setPoolingRuntime'> = {
-    status,
-    stats,
-    logs: (): LogEntry[] => logBus.entries(),
-    requests: (limit) => records.list(limit),
-    usage: () => records.usage.totals(),
-    onRequest: (l) => records.onRecord(l),
-    onLog: (l) => logBus.subscribe(l),
-    onStatus(l) {
-      statusListeners.add(l);
-      return () => statusListeners.delete(l);
-    },
-    settingsView: () => settings.view(),
-    validateSettings: (patch) => settings.validate(patch),
-    saveSettings: (patch) => settings.save(patch),
-    setPoolingRuntime: (enabled) => settings.setPoolingRuntime(enabled),
-  };
-  const api = createServerApi(backend);
-
-  const runtime: Runtime = {
-    ...backend,
-    api,
-    pool,
-    logBus,
-    app: () => app,
-    config: cfg,
-
-    async start() {
-      setState('starting');
-      const loaded = settings.current();
-      log.info(`[STARTUP] Starting ccproxy (config: ${loaded.configPath ?? 'none found, using defaults'})`);
-      for (const w of loaded.warnings) log.warn(`[STARTUP] ${w}`);
-      let bound: { url: string; port: number };
-      try {
-        const opened = await listenOn(loaded.config);
-        app = opened.next;
-        boundUrl = opened.bound.url;
-        bound = opened.bound;
-      } catch (err) {
-        const message = err instanceof PortInUseError ? err.message : `Cannot listen on ${loaded.config.server.host}:${loaded.config.server.port}: ${(err as Error).message}`;
-        log.error(`[STARTUP] ${message}`);
-        logBus.flush();
-        setState('error', message);
-        throw err;
-      }
-      await startPool(bound.url);
-      setState('running');
-      settings.watch();
-      return bound;
-    },
-
-    async stop() {
-      if (shuttingDown) return;
-      shuttingDown = true;
-      settings.unwatch();
-      if (!app) {
-        // Never started listening (port in use): nothing to drain, nothing to announce.
-        await pool.stop(0);
-        setState('stopped');
-        return;
-      }
-      const grace = cfg().server.shutdown_grace;
-      const graceMs = grace * 1000;
-      log.info(`[SHUTDOWN] Stopping: no new requests; waiting up to ${grace} s for ${requests.inFlight} in-flight request(s)`);
-      const closing = app?.close();
-      await pool.stop(graceMs);
-      app?.server.closeAllConnections();
-      await closing;
-      setState('stopped');
-      log.info('[SHUTDOWN] ccproxy stopped');
-      logBus.flush();
-    },
-  };
-
-  /** The pool starts once the proxy listens (a taken port must not cost upstream connections). */
-  async function startPool(url: string): Promise<void> {
+  /** The pool starts once the proxy listens. */
+  private async startPool(url: string): Promise<void> {
+    const { log, pool } = this.parts;
     log.info('[STARTUP] Configuring connection pool manager...');
     const complete = await pool.start();
+    const upstream = this.config().upstream.base_url;
     if (pool.enabled && complete) log.info('[STARTUP] Claude connection pool initialized successfully');
-    else if (pool.enabled) log.warn(`[STARTUP] Claude connection pool started without all its warm connections: ${cfg().upstream.base_url} is not reachable yet`);
-    log.info(`[STARTUP] ccproxy listening on ${url} (upstream: ${cfg().upstream.base_url})`);
+    else if (pool.enabled) log.warn(`[STARTUP] Claude connection pool started without all its warm connections: ${upstream} is not reachable yet`);
+    log.info(`[STARTUP] ccproxy listening on ${url} (upstream: ${upstream})`);
     log.info(`[STARTUP] Point Claude Code at it: ANTHROPIC_BASE_URL=${url}`);
   }
+}
 
-  return runtime;
+export function createRuntime(opts: RuntimeOptions): Runtime {
+  const parts = buildParts(opts);
+  const host = new RuntimeHost(parts, opts.plugins, opts.loaded);
+  return {
+    ...host.backend,
+    api: host.api,
+    pool: parts.pool,
+    logBus: parts.logBus,
+    app: () => host.app,
+    config: () => host.config(),
+    start: () => host.start(),
+    stop: () => host.stop(),
+  };
 }

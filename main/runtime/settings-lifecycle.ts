@@ -53,35 +53,89 @@ export interface SettingsLifecycle {
 
 const touches = (patch: SettingsPatch, section: string, key: string) => Object.hasOwn(patch[section] ?? {}, key);
 
-export function createSettingsLifecycle(deps: SettingsLifecycleDeps): SettingsLifecycle {
-  const { log } = deps;
-  let loaded = deps.initial;
-  /** The runtime-only pooling switch; null: the configured value applies. */
-  let poolingOverride: boolean | null = null;
-  /** The text of our own last write, so the watcher does not apply it a second time. */
-  let lastWritten: string | null = null;
-  let stopWatching: (() => void) | null = null;
-  /** Saves and reloads one at a time: each one reads the file and the running settings the previous one left. */
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task, task);
-    queue = run.catch(() => {});
+/** Runs tasks one at a time: each one reads the file and the running settings the previous one left. */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(task, task);
+    this.tail = run.catch(() => {});
     return run;
-  };
+  }
+}
 
-  const poolSettings = (config: Config = loaded.config): PoolSettings =>
-    poolingOverride === null ? config.pool_settings : { ...config.pool_settings, enabled: poolingOverride };
+/**
+ * The settings of a running proxy, in named steps: applyRunning (the pieces), listenerFor (the address),
+ * save (window or admin API), reload (an edit of the file) and the runtime-only pooling switch.
+ */
+export class RunningSettings implements SettingsLifecycle {
+  private loaded: LoadedConfig;
+  /** The runtime-only pooling switch; null: the configured value applies. */
+  private poolingOverride: boolean | null = null;
+  /** The text of our own last write, so the watcher does not apply it a second time. */
+  private lastWritten: string | null = null;
+  private stopWatching: (() => void) | null = null;
+  private readonly queue = new SerialQueue();
 
-  deps.logOutput.setSecrets(secretsOf(loaded.config));
+  constructor(private readonly deps: SettingsLifecycleDeps) {
+    this.loaded = deps.initial;
+    deps.logOutput.setSecrets(secretsOf(this.loaded.config));
+  }
+
+  current(): LoadedConfig {
+    return this.loaded;
+  }
+
+  poolSettings(config: Config = this.loaded.config): PoolSettings {
+    return this.poolingOverride === null ? config.pool_settings : { ...config.pool_settings, enabled: this.poolingOverride };
+  }
+
+  view(): SettingsView {
+    return settingsView(this.loaded);
+  }
+
+  validate(patch: SettingsPatch): FieldError[] {
+    const r = prepareSave(this.loaded, patch);
+    return r.ok ? [] : r.errors;
+  }
+
+  save(patch: SettingsPatch): Promise<SaveResult> {
+    return this.queue.run(() => this.saveNow(patch));
+  }
+
+  setPoolingRuntime(enabled: boolean): Promise<SaveResult> {
+    return this.queue.run(() => this.setPoolingNow(enabled));
+  }
+
+  watch(): void {
+    if (this.stopWatching) return;
+    const path = this.loaded.savePath;
+    // Watch the path the user knows and, behind a link, the real file: either may be edited or replaced.
+    const onChange = (text: string | null) => void this.queue.run(() => this.reload(text));
+    const stops = [watchConfigFile(path, onChange)];
+    let target = path;
+    try {
+      target = resolveSaveTarget(path);
+    } catch {
+      // A link loop: the path itself is watched, which is all that can be watched.
+    }
+    if (target !== path) stops.push(watchConfigFile(target, onChange));
+    this.stopWatching = () => stops.forEach((stop) => stop());
+  }
+
+  unwatch(): void {
+    this.stopWatching?.();
+    this.stopWatching = null;
+  }
 
   /** Puts `after` into the running pieces (not the listener). */
-  async function applyRunning(before: Config, after: Config): Promise<void> {
+  private async applyRunning(before: Config, after: Config): Promise<void> {
+    const { deps } = this;
     deps.logOutput.setLevel(after.logging.level);
     deps.logOutput.setSecrets(secretsOf(after));
-    await deps.pool.reconfigure(poolSettings(after), after.upstream);
+    await deps.pool.reconfigure(this.poolSettings(after), after.upstream);
     deps.changed();
     for (const key of ['body_limit_mb', 'headers_timeout', 'request_timeout'] as const) {
-      if (before.server[key] !== after.server[key]) log.info(`[SETTINGS] server.${key} applies from the next start`);
+      if (before.server[key] !== after.server[key]) deps.log.info(`[SETTINGS] server.${key} applies from the next start`);
     }
   }
 
@@ -89,29 +143,30 @@ export function createSettingsLifecycle(deps: SettingsLifecycleDeps): SettingsLi
    * Opens the listener `after` needs, if any; throws when a new address cannot be opened. The same address
    * is only reopened after a failed start (nothing serves yet): still taken, the save goes on without it.
    */
-  async function listenerFor(before: Config, after: Config): Promise<OpenedListener | null> {
-    if (!deps.needsListener(before, after)) return null;
+  private async listenerFor(before: Config, after: Config): Promise<OpenedListener | null> {
+    if (!this.deps.needsListener(before, after)) return null;
     try {
-      return await deps.openListener(after);
+      return await this.deps.openListener(after);
     } catch (err) {
       const moved = before.server.host !== after.server.host || before.server.port !== after.server.port;
       if (moved) throw err;
-      log.warn(`[SETTINGS] Still not listening: ${(err as Error).message}`);
+      this.deps.log.warn(`[SETTINGS] Still not listening: ${(err as Error).message}`);
       return null;
     }
   }
 
-  async function save(patch: SettingsPatch): Promise<SaveResult> {
-    const r = prepareSave(loaded, patch);
+  private async saveNow(patch: SettingsPatch): Promise<SaveResult> {
+    const { log } = this.deps;
+    const r = prepareSave(this.loaded, patch);
     if (!r.ok) {
       log.warn(`[SETTINGS] Not saved: ${r.errors.map((e) => e.message).join(' ')}`);
       return r;
     }
     const { plan, config, sources, shadowed } = r.prepared;
-    const before = loaded;
+    const before = this.loaded;
     let opened: OpenedListener | null;
     try {
-      opened = await listenerFor(before.config, config);
+      opened = await this.listenerFor(before.config, config);
     } catch (err) {
       const message = `Not saved: ${(err as Error).message} The file and the running settings are unchanged.`;
       log.error(`[SETTINGS] ${message}`);
@@ -119,29 +174,29 @@ export function createSettingsLifecycle(deps: SettingsLifecycleDeps): SettingsLi
     }
     try {
       commitWrite(plan);
-      lastWritten = plan.after;
+      this.lastWritten = plan.after;
     } catch (err) {
       await opened?.discard();
       const errors = problemsOf(err);
       log.error(`[SETTINGS] ${errors.map((e) => e.message).join(' ')}`);
       return { ok: false, errors };
     }
-    const overrideBefore = poolingOverride;
-    if (touches(patch, 'pool_settings', 'enabled')) poolingOverride = null;
-    loaded = { ...loaded, config, sources, configPath: loaded.savePath, layers: { ...loaded.layers, file: plan.nextFile } };
+    const overrideBefore = this.poolingOverride;
+    if (touches(patch, 'pool_settings', 'enabled')) this.poolingOverride = null;
+    this.loaded = { ...before, config, sources, configPath: before.savePath, layers: { ...before.layers, file: plan.nextFile } };
     try {
-      await applyRunning(before.config, config);
+      await this.applyRunning(before.config, config);
       await opened?.activate();
     } catch (err) {
       // Applying failed after the write: the old text goes back, so file and proxy still agree.
-      loaded = before;
-      poolingOverride = overrideBefore;
+      this.loaded = before;
+      this.poolingOverride = overrideBefore;
       await opened?.discard().catch(() => {});
-      await applyRunning(config, before.config).catch(() => {});
+      await this.applyRunning(config, before.config).catch(() => {});
       let fileNote = 'the file is as it was';
       try {
         undoWrite(plan);
-        lastWritten = plan.before;
+        this.lastWritten = plan.before;
       } catch (undoErr) {
         fileNote = `and putting the old file back failed too: ${(undoErr as Error).message}`;
       }
@@ -149,77 +204,52 @@ export function createSettingsLifecycle(deps: SettingsLifecycleDeps): SettingsLi
       log.error(`[SETTINGS] ${message}`);
       return { ok: false, errors: [{ path: '', message }] };
     }
-    log.info(`[SETTINGS] Saved ${loaded.savePath}`);
+    log.info(`[SETTINGS] Saved ${this.loaded.savePath}`);
     for (const s of shadowed) log.warn(`[SETTINGS] ${s.message}`);
-    return { ok: true, view: settingsView(loaded), restarted: opened !== null, saved: true, shadowed };
+    return { ok: true, view: settingsView(this.loaded), restarted: opened !== null, saved: true, shadowed };
   }
 
-  async function setPoolingRuntime(enabled: boolean): Promise<SaveResult> {
-    const configured = loaded.config.pool_settings.enabled;
-    poolingOverride = enabled === configured ? null : enabled;
-    if (deps.pool.enabled !== enabled) await deps.pool.reconfigure(poolSettings(), loaded.config.upstream);
+  private async setPoolingNow(enabled: boolean): Promise<SaveResult> {
+    const { deps } = this;
+    const configured = this.loaded.config.pool_settings.enabled;
+    this.poolingOverride = enabled === configured ? null : enabled;
+    if (deps.pool.enabled !== enabled) await deps.pool.reconfigure(this.poolSettings(), this.loaded.config.upstream);
     deps.changed();
-    log.info(`[SETTINGS] Pooling ${enabled ? 'enabled' : 'disabled'} for this run only (not saved; the configured value is enabled = ${configured})`);
-    return { ok: true, view: settingsView(loaded), restarted: false, saved: false, shadowed: [] };
+    deps.log.info(`[SETTINGS] Pooling ${enabled ? 'enabled' : 'disabled'} for this run only (not saved; the configured value is enabled = ${configured})`);
+    return { ok: true, view: settingsView(this.loaded), restarted: false, saved: false, shadowed: [] };
   }
 
   /** An edit of the config file from outside: applied live when valid, otherwise logged and ignored. */
-  async function reload(text: string | null): Promise<void> {
-    if (text === null || text === lastWritten || deps.isShuttingDown()) return;
+  private async reload(text: string | null): Promise<void> {
+    const { log } = this.deps;
+    if (text === null || text === this.lastWritten || this.deps.isShuttingDown()) return;
+    const before = this.loaded;
     let file: Layer;
     let next: { config: Config; sources: LoadedConfig['sources'] };
     try {
-      file = parseTomlText(text, loaded.savePath);
-      next = validateLayers({ ...loaded.layers, file }, loaded.envNames, loaded.savePath);
+      file = parseTomlText(text, before.savePath);
+      next = validateLayers({ ...before.layers, file }, before.envNames, before.savePath);
     } catch (err) {
       const detail = problemsOf(err).map((e) => e.message).join(' ');
-      log.error(`[SETTINGS] Ignoring the edit of ${loaded.savePath}, the running settings stay: ${detail}`);
+      log.error(`[SETTINGS] Ignoring the edit of ${before.savePath}, the running settings stay: ${detail}`);
       return;
     }
-    const before = loaded;
     let opened: OpenedListener | null;
     try {
-      opened = await listenerFor(before.config, next.config);
+      opened = await this.listenerFor(before.config, next.config);
     } catch (err) {
-      log.error(`[SETTINGS] The edit of ${loaded.savePath} is not in effect, the running settings stay: ${(err as Error).message}`);
+      log.error(`[SETTINGS] The edit of ${before.savePath} is not in effect, the running settings stay: ${(err as Error).message}`);
       return;
     }
-    for (const p of hiddenProblems({ ...loaded.layers, file }, loaded.envNames, loaded.savePath)) log.warn(`[SETTINGS] ${p.message}`);
-    if (next.config.pool_settings.enabled !== before.config.pool_settings.enabled) poolingOverride = null;
-    loaded = { ...loaded, config: next.config, sources: next.sources, configPath: loaded.savePath, layers: { ...loaded.layers, file } };
-    log.info(`[SETTINGS] ${loaded.savePath} changed on disk; applying it`);
-    await applyRunning(before.config, next.config);
+    for (const p of hiddenProblems({ ...before.layers, file }, before.envNames, before.savePath)) log.warn(`[SETTINGS] ${p.message}`);
+    if (next.config.pool_settings.enabled !== before.config.pool_settings.enabled) this.poolingOverride = null;
+    this.loaded = { ...before, config: next.config, sources: next.sources, configPath: before.savePath, layers: { ...before.layers, file } };
+    log.info(`[SETTINGS] ${before.savePath} changed on disk; applying it`);
+    await this.applyRunning(before.config, next.config);
     await opened?.activate();
   }
-
-  return {
-    current: () => loaded,
-    poolSettings,
-    view: () => settingsView(loaded),
-    validate(patch) {
-      const r = prepareSave(loaded, patch);
-      return r.ok ? [] : r.errors;
-    },
-    save: (patch) => serial(() => save(patch)),
-    setPoolingRuntime: (enabled) => serial(() => setPoolingRuntime(enabled)),
-    watch() {
-      if (stopWatching) return;
-      // Watch the path the user knows and, behind a link, the real file: either may be edited or replaced.
-      const onChange = (text: string | null) => void serial(() => reload(text));
-      const stops = [watchConfigFile(loaded.savePath, onChange)];
-      let target = loaded.savePath;
-      try {
-        target = resolveSaveTarget(loaded.savePath);
-      } catch {
-        // A link loop: the path itself is watched, which is all that can be watched.
-      }
-      if (target !== loaded.savePath) stops.push(watchConfigFile(target, onChange));
-      stopWatching = () => stops.forEach((stop) => stop());
-    },
-    unwatch() {
-      stopWatching?.();
-      stopWatching = null;
-    },
-  };
 }
 
+export function createSettingsLifecycle(deps: SettingsLifecycleDeps): SettingsLifecycle {
+  return new RunningSettings(deps);
+}
