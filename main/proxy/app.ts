@@ -3,8 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDeps } from './deps.js';
 import { ProxyError, fromFastifyError, sendProxyError } from './errors.js';
 import { checkRequest } from './security.js';
-import { registerAnthropicRoutes } from './routes/anthropic.js';
-import { registerServiceRoutes } from './routes/service.js';
+import { anthropicRoutes } from './routes/anthropic.js';
+import { serviceRoutes } from './routes/service.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -73,8 +73,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     sendProxyError(reply, new ProxyError(404, 'not_found_error', `No route ${request.method} ${request.url.split('?')[0]} on this proxy. API calls go under /v1/; see also /health, /pool/stats, /metrics, /ui.`)),
   );
 
-  registerServiceRoutes(app, deps);
-  registerAnthropicRoutes(app, deps);
-  for (const plugin of deps.plugins ?? []) plugin(app, deps);
+  // Each route module is a plugin with its own scope, given the deps as its options.
+  for (const plugin of [serviceRoutes, anthropicRoutes, ...(deps.plugins ?? [])]) void app.register(plugin, deps);
   return app;
 }

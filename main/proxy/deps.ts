@@ -1,5 +1,5 @@
 // What the route modules get from the runtime. Its own module, so app.ts and the routes never import each other.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { PoolStatsResponse } from '../common/contract.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logging/log-bus.js';
@@ -23,8 +23,9 @@ export interface AppDeps {
   isShuttingDown(): boolean;
   /** The admin API for the dashboard; absent in bare proxy tests. */
   api?: ServerApi;
-  /** Extra routes (admin API, dashboard, OpenAI) registered by their own modules. */
+  /** Extra routes (admin API, dashboard, OpenAI): Fastify plugins, each registered with these deps as its options. */
   plugins?: RoutePlugin[];
 }
 
-export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => void;
+/** A route module: a Fastify plugin (its own encapsulated scope) that takes the app's deps as its options. */
+export type RoutePlugin = FastifyPluginAsync<AppDeps>;

@@ -2,10 +2,10 @@
 import type { RoutePlugin } from './deps.js';
 import { adminRoutes } from './routes/admin.js';
 import { uiRoutes } from './routes/ui.js';
-import { registerOpenAIRoutes } from './routes/openai.js';
+import { openAIRoutes } from './routes/openai.js';
 
 export type { RoutePlugin } from './deps.js';
 
 export function defaultPlugins(): RoutePlugin[] {
-  return [registerOpenAIRoutes, adminRoutes, (app, deps) => uiRoutes(app, deps)];
+  return [openAIRoutes, adminRoutes, uiRoutes()];
 }

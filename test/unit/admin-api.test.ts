@@ -211,7 +211,7 @@ describe('/ui', () => {
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     return dir;
   }
-  const withUi = (dir: string) => [adminRoutes, (app: Parameters<typeof uiRoutes>[0], deps: Parameters<typeof uiRoutes>[1]) => uiRoutes(app, deps, dir)];
+  const withUi = (dir: string) => [adminRoutes, uiRoutes(dir)];
 
   it('answers 503 with the build command when the renderer was not built', async () => {
     const { url } = await start({ plugins: withUi(rendererDir({})) });

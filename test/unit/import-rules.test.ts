@@ -78,6 +78,22 @@ describe('import rules', () => {
     expect(show(all.filter((r) => r.file.startsWith('main/common/') && !r.typeOnly))).toEqual([]);
   });
 
+  it('no route module imports another (what they share lives beside them, e.g. proxy/passthrough.ts)', () => {
+    const routeToRoute = all.filter((r) => r.file.startsWith('main/proxy/routes/') && /^\.\/[^/]+$/.test(r.specifier));
+    expect(show(routeToRoute)).toEqual([]);
+  });
+
+  it('main/proxy/ and main/runtime/ keep no module-level mutable state (each app and runtime owns its own)', () => {
+    const lets = ['main/proxy', 'main/runtime'].flatMap((d) =>
+      walk(path.join(ROOT, d)).flatMap((f) =>
+        stripComments(fs.readFileSync(f, 'utf8'))
+          .split('\n')
+          .flatMap((line, i) => (/^(?:export\s+)?(?:let|var)\s/.test(line) ? [`${path.relative(ROOT, f).split(path.sep).join('/')}:${i + 1} ${line.trim()}`] : [])),
+      ),
+    );
+    expect(lets).toEqual([]);
+  });
+
   it('renderer/ imports from main/ only with `import type`', () => {
     const intoMain = all.filter((r) => {
       if (!r.file.startsWith('renderer/') || !r.specifier.startsWith('.')) return false;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Dispatcher } from 'undici';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../main/proxy/app.js';
-import { registerOpenAIRoutes } from '../../main/proxy/routes/openai.js';
+import { openAIRoutes } from '../../main/proxy/routes/openai.js';
 import { createMetrics } from '../../main/proxy/metrics.js';
 import { PoolManager } from '../../main/pool/manager.js';
 import { configSchema, type Config } from '../../main/config/schema.js';
@@ -78,7 +78,7 @@ async function setup(script: Script, overrides: Record<string, Record<string, un
     onRequestStart() {},
     onRequestDone() {},
     isShuttingDown: () => false,
-    plugins: [registerOpenAIRoutes],
+    plugins: [openAIRoutes],
   });
   return { app, dispatched, pool };
 }

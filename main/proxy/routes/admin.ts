@@ -2,7 +2,7 @@
 // GET /admin/api/events streams the contract's events as Server-Sent Events. Validation lives in ServerApi;
 // this file only moves bytes and maps errors to status codes.
 import type http from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiEvents, EventName } from '../../common/contract.js';
 import { ApiRequestError, type ServerApi } from '../../api/server-api.js';
 import type { AppDeps } from '../deps.js';
@@ -22,7 +22,7 @@ function sseFrame<E extends EventName>(event: E, payload: ApiEvents[E]): string 
   return `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
-export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
+export const adminRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   const api = deps.api;
   if (!api) return; // bare proxy tests build the app without the admin API
   /** The close function of every open event stream. */
@@ -87,8 +87,9 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
     openStreams.add(close);
   }
 
-  // close() waits for open responses; an event stream never ends by itself, so end them first.
+  // What this plugin opened it closes. preClose, not onClose: close() waits for open responses, and an event
+  // stream never ends by itself, so they are ended before the server stops.
   app.addHook('preClose', async () => {
     for (const close of [...openStreams]) close();
   });
-}
+};

@@ -1,108 +1,14 @@
 // The Anthropic surface: /v1/messages (JSON and SSE), /v1/messages/count_tokens, /v1/models, any other /v1/*
 // path, and HEAD / (Claude Code's check at start), all forwarded as they are on a pooled connection.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Dispatcher } from 'undici';
+import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { acquireFor, clientGone, releaseAfter } from '../exchange.js';
-import { forward } from '../forward.js';
-import { proxyCredential, upstreamRequestHeaders } from '../headers.js';
-import { bodyFor, declaredLength, discardBody, tooLarge } from '../request-body.js';
-import { ProxyError } from '../errors.js';
-import type { Lease } from '../../pool/types.js';
-import type { KeptRecord } from '../../requests/trace.js';
+import { createPassthroughHandler } from '../passthrough.js';
 
-/** The word the [API] log line uses for each route ("for message request", as the seed shows). */
-export function purposeOf(method: string, path: string): string {
-  if (path === '/v1/messages') return 'message';
-  if (path === '/v1/messages/count_tokens') return 'count_tokens';
-  if (path === '/v1/models' || path.startsWith('/v1/models/')) return 'models';
-  return `${method} ${path}`;
-}
-
-/** One line per request with what a person asks first: status, model, time, connection, tokens. */
-export function logOutcome(deps: AppDeps, r: KeptRecord): void {
-  const failed = r.status < 200 || r.status >= 300 || r.error_type !== null;
-  const line = () => {
-    const conn = r.connection_id ? `, connection ${r.connection_id} ${r.connection_reused ? 'reused' : 'new'}` : '';
-    const tokens = r.usage ? `, tokens in ${r.usage.input_tokens} out ${r.usage.output_tokens}` : '';
-    const why = failed && r.error_type ? ` ${r.error_type}${r.error_message ? `: ${r.error_message}` : ''}` : '';
-    return `[API] ${r.method} ${r.path} → ${r.status || 'no answer'}${why} (${r.mapped_model ?? r.model ?? 'no model'}, ${r.duration_ms} ms${r.ttfb_ms !== null ? `, first byte ${r.ttfb_ms} ms` : ''}${conn}${tokens})`;
-  };
-  if (failed) deps.log.warn(line);
-  else deps.log.info(line);
-}
-
-/** Header lines set on the reply before it was hijacked (CORS for an allowed origin), as raw lines. */
-export function hookHeaderLines(reply: FastifyReply): string[] {
-  const lines: string[] = [];
-  for (const [name, value] of Object.entries(reply.getHeaders())) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) lines.push(name, v);
-    else lines.push(name, String(value));
-  }
-  return lines;
-}
-
-/** The upstream's base path (e.g. /anthropic for a gateway), prefixed to every forwarded path; parsed once per URL. */
-let lastBase = { url: '', path: '' };
-function basePath(baseUrl: string): string {
-  if (lastBase.url !== baseUrl) lastBase = { url: baseUrl, path: new URL(baseUrl).pathname.replace(/\/$/, '') };
-  return lastBase.path;
-}
-
-export function createPassthroughHandler(deps: AppDeps) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const config = deps.config();
-    const req = request.raw;
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
-    const trace = deps.records.begin({ method: req.method ?? 'GET', path, route: 'anthropic', rawHeaders: req.rawHeaders });
-    const limit = config.server.body_limit_mb * 1024 * 1024;
-    let lease: Lease;
-    try {
-      if ((declaredLength(req) ?? 0) > limit) {
-        discardBody(req, limit);
-        throw tooLarge(limit);
-      }
-      const asked = performance.now();
-      lease = await acquireFor(deps.exchange, purposeOf(req.method ?? 'GET', path), clientGone(reply.raw));
-      trace.acquired(lease, performance.now() - asked);
-    } catch (err) {
-      // Refused before anything went upstream (too large, no free connection, shutting down, client gone).
-      const known = err instanceof ProxyError ? err : null;
-      trace.end({ status: known?.status ?? 0, error: known ? { type: known.type, message: known.message } : null, aborted: !known });
-      logOutcome(deps, trace.record);
-      throw err;
-    }
-    reply.hijack();
-    const { upstream } = config;
-    const result = await forward(
-      lease,
-      {
-        method: req.method as Dispatcher.HttpMethod,
-        path: basePath(upstream.base_url) + url,
-        headers: upstreamRequestHeaders(req.rawHeaders, proxyCredential(upstream)),
-        body: bodyFor(req, limit),
-      },
-      reply.raw,
-      // Only an allowed cross-origin request has hook-set lines (CORS); the others skip the copy.
-      request.headers.origin ? ['x-ccproxy-connection', lease.id, ...hookHeaderLines(reply)] : ['x-ccproxy-connection', lease.id],
-      { upstream: upstream.base_url, timeoutS: upstream.timeout, connectTimeoutS: upstream.connect_timeout },
-      trace,
-    );
-    releaseAfter(deps.exchange, lease, result.outcome);
-    logOutcome(deps, trace.record);
-  };
-}
-
-export function registerAnthropicRoutes(app: FastifyInstance, deps: AppDeps): void {
-  // Its own scope: bodies here are not parsed (or even read) by Fastify, they stream to the upstream.
-  void app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    const handler = createPassthroughHandler(deps);
-    scope.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/v1/*', handler });
-    scope.route({ method: 'HEAD', url: '/', handler });
-  });
-}
+/** A plugin, so its own scope: bodies here are not parsed (or even read) by Fastify, they stream to the upstream. */
+export const anthropicRoutes: FastifyPluginAsync<AppDeps> = async (scope, deps) => {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  const handler = createPassthroughHandler(deps);
+  scope.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/v1/*', handler });
+  scope.route({ method: 'HEAD', url: '/', handler });
+};

@@ -1,14 +1,14 @@
 // OpenAI Chat Completions through the same pool: translate the request, call /v1/messages with the official
 // SDK (typed params and stream events) on the leased connection's dispatcher, translate the answer (or each
 // stream event as it arrives) back. This scope owns its error shape: every refusal here is OpenAI-shaped.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming, MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { fetch as undiciFetch } from 'undici';
 import type { AppDeps } from '../deps.js';
 import { acquireFor, clientGoneSignal, releaseAfter } from '../exchange.js';
 import { ProxyError, fromFastifyError, sendProxyError } from '../errors.js';
-import { hookHeaderLines, createPassthroughHandler, logOutcome } from './anthropic.js';
+import { hookHeaderLines, createPassthroughHandler, logOutcome } from '../passthrough.js';
 import type { RequestTrace } from '../../requests/trace.js';
 import { upstreamFailure } from '../upstream-errors.js';
 import type { Lease, ReleaseOutcome } from '../../pool/types.js';
@@ -120,7 +120,7 @@ async function streamChat(reply: FastifyReply, sdk: Anthropic, params: MessageCr
   return outcome;
 }
 
-export function registerOpenAIRoutes(app: FastifyInstance, deps: AppDeps): void {
+export const openAIRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   const chat = async (request: FastifyRequest, reply: FastifyReply) => {
     const config = deps.config();
     const translated = translateChatRequest(request.body, config.model_mapping);
@@ -213,4 +213,4 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: AppDeps): void 
     scope.get('/v1/models', openAIModels);
     scope.setNotFoundHandler((request, reply) => reply.code(404).send(openAIError(`No route ${request.method} ${request.url.split('?')[0]} on this proxy.`, 'invalid_request_error', 'not_found')));
   });
-}
+};

@@ -1,13 +1,13 @@
 // Service endpoints: /health, /pool/stats (the seed's shape), /requests and /usage (the request records),
 // /metrics (Prometheus).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { ProxyError } from '../errors.js';
 
 const requestsQuery = z.object({ limit: z.coerce.number().int().min(0).max(100_000).optional() }).strip();
 
-export function registerServiceRoutes(app: FastifyInstance, deps: AppDeps): void {
+export const serviceRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   app.get('/health', async () => {
     const stats = deps.stats();
     return {
@@ -35,4 +35,4 @@ export function registerServiceRoutes(app: FastifyInstance, deps: AppDeps): void
     const registry = deps.metrics.registry;
     return reply.type(registry.contentType).send(await registry.metrics());
   });
-}
+};

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppDeps } from '../deps.js';
 
 export const DASHBOARD_CSP =
@@ -61,33 +61,36 @@ function secureHeaders(reply: FastifyReply): FastifyReply {
     .header('cache-control', 'no-cache');
 }
 
-export function uiRoutes(app: FastifyInstance, _deps: AppDeps, rendererDir = findRendererDir()): void {
-  async function sendFile(reply: FastifyReply, rel: string): Promise<FastifyReply> {
-    secureHeaders(reply);
-    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-      return reply
-        .code(503)
-        .type('text/plain; charset=utf-8')
-        .send('The ccproxy dashboard has not been built: run npm run build (it writes dist/renderer), then reload.');
+/** The dashboard's routes, serving the renderer from `rendererDir` (tests give their own folder). */
+export function uiRoutes(rendererDir = findRendererDir()): FastifyPluginAsync<AppDeps> {
+  return async (app) => {
+    async function sendFile(reply: FastifyReply, rel: string): Promise<FastifyReply> {
+      secureHeaders(reply);
+      if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+        return reply
+          .code(503)
+          .type('text/plain; charset=utf-8')
+          .send('The ccproxy dashboard has not been built: run npm run build (it writes dist/renderer), then reload.');
+      }
+      const file = resolveInside(rendererDir, rel);
+      if (!file) return reply.code(404).type('text/plain; charset=utf-8').send(`No dashboard file ${rel}`);
+      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      return reply.code(200).type(type).send(await fs.promises.readFile(file));
     }
-    const file = resolveInside(rendererDir, rel);
-    if (!file) return reply.code(404).type('text/plain; charset=utf-8').send(`No dashboard file ${rel}`);
-    const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    return reply.code(200).type(type).send(await fs.promises.readFile(file));
-  }
 
-  // index.html uses relative asset URLs (the desktop app loads it from disk), so the page must sit at /ui/.
-  app.get('/ui', (request, reply) => {
-    const query = request.url.indexOf('?');
-    return secureHeaders(reply).redirect(`/ui/${query === -1 ? '' : request.url.slice(query)}`, 302);
-  });
-  app.get<{ Params: { '*': string } }>('/ui/*', (request, reply) => {
-    let rel: string;
-    try {
-      rel = decodeURIComponent(request.params['*'] ?? '');
-    } catch {
-      return secureHeaders(reply).code(400).type('text/plain; charset=utf-8').send('Malformed path');
-    }
-    return sendFile(reply, rel === '' ? 'index.html' : rel);
-  });
+    // index.html uses relative asset URLs (the desktop app loads it from disk), so the page must sit at /ui/.
+    app.get('/ui', (request, reply) => {
+      const query = request.url.indexOf('?');
+      return secureHeaders(reply).redirect(`/ui/${query === -1 ? '' : request.url.slice(query)}`, 302);
+    });
+    app.get<{ Params: { '*': string } }>('/ui/*', (request, reply) => {
+      let rel: string;
+      try {
+        rel = decodeURIComponent(request.params['*'] ?? '');
+      } catch {
+        return secureHeaders(reply).code(400).type('text/plain; charset=utf-8').send('Malformed path');
+      }
+      return sendFile(reply, rel === '' ? 'index.html' : rel);
+    });
+  };
 }
