@@ -1,74 +1,50 @@
-// Reads types, ranges, defaults and descriptions back out of the zod schema, so forms, env parsing and
+// Reads types, ranges, defaults and descriptions back out of the zod schema through zod's public
+// z.toJSONSchema (no zod internals, so an upgrade cannot break it quietly), so forms, env parsing and
 // error messages never restate a limit.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { FieldMeta } from '../common/contract.js';
 import { SECTION_SCHEMAS, modelMappingSchema, type SectionName } from './schema.js';
 
-interface Def {
-  type: string;
-  innerType?: z.ZodType;
-  defaultValue?: unknown;
+/** The part of a JSON Schema (as zod's public z.toJSONSchema writes it) that a field's description needs. */
+interface JsonField {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  /** Custom metadata from .meta() is carried into the JSON Schema as is. */
+  secret?: boolean;
 }
 
-function unwrap(schema: z.ZodType): { core: z.ZodType; optional: boolean; defaultValue: unknown } {
-  let core = schema;
-  let optional = false;
-  let defaultValue: unknown;
-  for (;;) {
-    const def = (core as unknown as { def: Def }).def;
-    if (def.type === 'default') defaultValue = def.defaultValue;
-    else if (def.type === 'optional') optional = true;
-    else break;
-    core = def.innerType!;
-  }
-  return { core, optional, defaultValue };
-}
+const FIELD_TYPES: Record<string, FieldMeta['type']> = { integer: 'integer', number: 'number', boolean: 'boolean', array: 'string[]', object: 'record' };
 
-function describeField(schema: z.ZodType): FieldMeta & { default: unknown } {
-  const { core, optional, defaultValue } = unwrap(schema);
-  const meta = (schema.meta?.() ?? {}) as { secret?: boolean; description?: string };
-  const c = core as unknown as { def: Def; minValue?: number | null; maxValue?: number | null; isInt?: boolean };
-  let type: FieldMeta['type'];
-  switch (c.def.type) {
-    case 'number':
-      type = c.isInt ? 'integer' : 'number';
-      break;
-    case 'boolean':
-      type = 'boolean';
-      break;
-    case 'array':
-      type = 'string[]';
-      break;
-    case 'record':
-      type = 'record';
-      break;
-    default:
-      type = 'string';
-  }
+function describeField(json: JsonField, optional: boolean): FieldMeta & { default: unknown } {
   const field: FieldMeta & { default: unknown } = {
-    type,
-    description: schema.description ?? meta.description ?? '',
-    default: defaultValue,
+    type: FIELD_TYPES[json.type ?? ''] ?? 'string',
+    description: json.description ?? '',
+    default: json.default,
   };
-  if (typeof c.minValue === 'number' && Number.isFinite(c.minValue)) field.min = c.minValue;
-  if (typeof c.maxValue === 'number' && Number.isFinite(c.maxValue)) field.max = c.maxValue;
+  if (typeof json.minimum === 'number' && Number.isFinite(json.minimum)) field.min = json.minimum;
+  if (typeof json.maximum === 'number' && Number.isFinite(json.maximum)) field.max = json.maximum;
   if (optional) field.optional = true;
-  if (meta.secret) field.secret = true;
+  if (json.secret) field.secret = true;
   return field;
 }
 
-function sectionShape(name: SectionName): Record<string, z.ZodType> {
-  return (SECTION_SCHEMAS[name] as unknown as { shape: Record<string, z.ZodType> }).shape;
+/** A section as JSON Schema: refinements (min_size ≤ max_size) have no JSON form and are left out. */
+function sectionJson(schema: z.ZodType): { properties: Record<string, JsonField>; required: string[] } {
+  const json = z.toJSONSchema(schema, { unrepresentable: 'any' }) as { properties?: Record<string, JsonField>; required?: string[] };
+  return { properties: json.properties ?? {}, required: json.required ?? [] };
 }
 
 function buildFields(): Record<string, FieldMeta & { default: unknown }> {
   const fields: Record<string, FieldMeta & { default: unknown }> = {};
   for (const section of Object.keys(SECTION_SCHEMAS) as SectionName[]) {
-    for (const [key, schema] of Object.entries(sectionShape(section))) {
-      fields[`${section}.${key}`] = describeField(schema);
-    }
+    const { properties, required } = sectionJson(SECTION_SCHEMAS[section]);
+    // A field with a default is always present in a parsed config; only .optional() ones may be absent.
+    for (const [key, json] of Object.entries(properties)) fields[`${section}.${key}`] = describeField(json, !required.includes(key));
   }
-  fields['model_mapping'] = describeField(modelMappingSchema);
+  fields['model_mapping'] = describeField(z.toJSONSchema(modelMappingSchema, { unrepresentable: 'any' }) as JsonField, false);
   return fields;
 }
 
