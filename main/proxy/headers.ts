@@ -3,23 +3,44 @@
 // Connection header names), which describe one connection and not the message, and the proxy's own token.
 // Raw header lists keep the original spelling, order and repeats.
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/** Hop-by-hop names (RFC 9110 §7.6.1, and the older proxy ones): they describe one connection, not the message. */
+function isHopByHop(lower: string): boolean {
+  switch (lower) {
+    case 'connection':
+    case 'keep-alive':
+    case 'proxy-connection':
+    case 'proxy-authenticate':
+    case 'proxy-authorization':
+    case 'te':
+    case 'trailer':
+    case 'transfer-encoding':
+    case 'upgrade':
+      return true;
+    default:
+      return false;
+  }
+}
 
 /**
  * Request lines never sent upstream, beyond hop-by-hop ones: `host` (undici writes the upstream's own),
  * `expect` (Node's server has already answered 100 Continue to the client; undici refuses the header), and the
  * client token meant for this proxy.
  */
-const REQUEST_ONLY = new Set(['host', 'expect', 'x-ccproxy-token']);
+function isRequestOnly(lower: string): boolean {
+  switch (lower) {
+    case 'host':
+    case 'expect':
+    case 'x-ccproxy-token':
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** Credentials a client sends; replaced when the proxy holds its own ([upstream] api_key / auth_token). */
-const CREDENTIALS = new Set(['x-api-key', 'authorization']);
-
-/**
- * Lengths of every name a list may lose: a name of another length is kept without being lower-cased, which
- * spares a string per header line on every request.
- */
-const DROPPABLE_LENGTHS = new Set([...HOP_BY_HOP, ...REQUEST_ONLY, ...CREDENTIALS].map((n) => n.length));
+function isCredential(lower: string): boolean {
+  return lower === 'x-api-key' || lower === 'authorization';
+}
 
 /**
  * Header names the Connection header declares hop-by-hop, e.g. "Connection: close, x-trace" (its usual
@@ -28,24 +49,13 @@ const DROPPABLE_LENGTHS = new Set([...HOP_BY_HOP, ...REQUEST_ONLY, ...CREDENTIAL
 function connectionListed(lines: readonly string[]): Set<string> | null {
   let listed: Set<string> | null = null;
   for (let i = 0; i < lines.length; i += 2) {
-    if (lines[i]!.length !== 10 || lines[i]!.toLowerCase() !== 'connection') continue;
-    const value = lines[i + 1]!;
-    if (value === 'keep-alive' || value === 'close' || value === 'Keep-Alive' || value === 'Close') continue;
-    for (const token of value.split(',')) {
+    if (lines[i]!.toLowerCase() !== 'connection') continue;
+    for (const token of lines[i + 1]!.split(',')) {
       const name = token.trim().toLowerCase();
       if (name && name !== 'keep-alive' && name !== 'close') (listed ??= new Set()).add(name);
     }
   }
   return listed;
-}
-
-const NOTHING: ReadonlySet<string> = new Set();
-
-/** Whether a line with this name crosses: only names of a droppable length are looked at closely. */
-function crosses(name: string, drop: ReadonlySet<string>, listed: Set<string> | null, credential: boolean): boolean {
-  if (!DROPPABLE_LENGTHS.has(name.length) && listed === null) return true;
-  const lower = name.toLowerCase();
-  return !(drop.has(lower) || HOP_BY_HOP.has(lower) || listed?.has(lower) || (credential && CREDENTIALS.has(lower)));
 }
 
 export interface UpstreamCredential {
@@ -70,7 +80,9 @@ export function upstreamRequestHeaders(raw: readonly string[], credential: Upstr
   const listed = connectionListed(raw);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    if (crosses(raw[i]!, REQUEST_ONLY, listed, credential !== null)) out.push(raw[i]!, raw[i + 1]!);
+    const lower = raw[i]!.toLowerCase();
+    if (isHopByHop(lower) || isRequestOnly(lower) || listed?.has(lower) || (credential !== null && isCredential(lower))) continue;
+    out.push(raw[i]!, raw[i + 1]!);
   }
   if (credential?.apiKey) out.push('x-api-key', credential.apiKey);
   else if (credential?.authToken) out.push('authorization', `Bearer ${credential.authToken}`);
@@ -83,7 +95,9 @@ export function clientResponseHeaders(raw: readonly Buffer[]): string[] {
   const listed = connectionListed(text);
   const out: string[] = [];
   for (let i = 0; i < text.length; i += 2) {
-    if (crosses(text[i]!, NOTHING, listed, false)) out.push(text[i]!, text[i + 1]!);
+    const lower = text[i]!.toLowerCase();
+    if (isHopByHop(lower) || listed?.has(lower)) continue;
+    out.push(text[i]!, text[i + 1]!);
   }
   return out;
 }
