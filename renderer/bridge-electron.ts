@@ -2,7 +2,7 @@
 // contract's CcproxyApi (one async function per operation, plus on(event, listener) → unsubscribe), each
 // forwarding over IPC. This module only checks that shape, so a preload out of step with the contract fails
 // loudly at start instead of with "x is not a function" on some later click.
-import type { CcproxyApi, OperationName } from '../main/common/contract.js';
+import { OPERATION_NAMES, type CcproxyApi } from '../main/common/contract.js';
 
 declare global {
   interface Window {
@@ -11,24 +11,8 @@ declare global {
   }
 }
 
-/** Kept beside the type: a `satisfies` list, so an operation added to the contract must be added here too. */
-const OPERATIONS = [
-  'getStatus',
-  'getStats',
-  'getLogs',
-  'getSettings',
-  'validateSettings',
-  'saveSettings',
-  'setPoolingEnabled',
-  'getRequests',
-  'getUsage',
-] as const satisfies readonly OperationName[];
-type Missing = Exclude<OperationName, (typeof OPERATIONS)[number]>;
-const _allListed: Missing extends never ? true : never = true;
-void _allListed;
-
 export function createElectronBridge(exposed: CcproxyApi): CcproxyApi {
-  const missing = [...OPERATIONS, 'on'].filter((name) => typeof (exposed as unknown as Record<string, unknown>)[name] !== 'function');
+  const missing = [...OPERATION_NAMES, 'on'].filter((name) => typeof (exposed as unknown as Record<string, unknown>)[name] !== 'function');
   if (missing.length) {
     throw new Error(`The desktop preload does not provide ${missing.join(', ')} on window.ccproxy; rebuild the app (npm run build).`);
   }

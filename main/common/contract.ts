@@ -202,4 +202,8 @@ export const OPERATION_NAMES = [
   'getUsage',
 ] as const satisfies readonly OperationName[];
 
+/** Fails to compile when an operation of ApiOperations is missing from OPERATION_NAMES (the renderer checks its bridge with it). */
+type MustBeTrue<T extends true> = T;
+export type OperationNamesComplete = MustBeTrue<Exclude<OperationName, (typeof OPERATION_NAMES)[number]> extends never ? true : false>;
+
 export const EVENT_NAMES = ['stats', 'log', 'status', 'request'] as const satisfies readonly EventName[];

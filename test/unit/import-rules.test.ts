@@ -94,13 +94,19 @@ describe('import rules', () => {
     expect(lets).toEqual([]);
   });
 
-  it('renderer/ imports from main/ only with `import type`', () => {
+  it('renderer/ imports from main/ only with `import type`, but for the contract (types and constants, no imports of its own)', () => {
     const intoMain = all.filter((r) => {
       if (!r.file.startsWith('renderer/') || !r.specifier.startsWith('.')) return false;
       const target = path.relative(ROOT, path.resolve(ROOT, path.dirname(r.file), r.specifier)).split(path.sep).join('/');
-      return target.startsWith('main/');
+      return target.startsWith('main/') && target !== 'main/common/contract.js';
     });
     expect(show(intoMain.filter((r) => !r.typeOnly))).toEqual([]);
+  });
+
+  it('the renderer takes the operation names from the contract instead of listing them again', () => {
+    const names = all.filter((r) => r.file === 'renderer/bridge-electron.ts' && r.specifier === '../main/common/contract.js' && !r.typeOnly);
+    expect(names).toHaveLength(1);
+    expect(fs.readFileSync(path.join(ROOT, 'renderer/bridge-electron.ts'), 'utf8')).not.toMatch(/'getStatus'/);
   });
 });
 
