@@ -15,6 +15,9 @@ export function openAIError(
   return { error: { message, type, code, param } };
 }
 
+// How the Anthropic API words a prompt that does not fit ("prompt is too long: 215000 tokens > 200000 maximum").
+const CONTEXT_OVERFLOW = /prompt is too long|context (?:window|length)|exceeds? the (?:model's )?(?:maximum )?context/i;
+
 /**
  * Anthropic error type → OpenAI `type`/`code`. Where OpenAI has a well-known value we use it:
  * a real OpenAI 429 is `type: "requests", code: "rate_limit_exceeded"`, and quota exhaustion is
@@ -29,6 +32,8 @@ export function mapAnthropicErrorType(
   switch (anthropicType) {
     case 'invalid_request_error':
     case 'request_too_large':
+      // OpenAI clients (Codex, LangChain, the SDKs' helpers) detect an overflowing prompt by this code.
+      if (CONTEXT_OVERFLOW.test(message)) return { type: 'invalid_request_error', code: 'context_length_exceeded' };
       return { type: 'invalid_request_error', code: anthropicType === 'request_too_large' ? 'request_too_large' : null };
     case 'authentication_error':
       return { type: 'authentication_error', code: 'invalid_api_key' };

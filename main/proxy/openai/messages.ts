@@ -12,7 +12,7 @@ export type ConvertResult =
   | { ok: true; system: string | undefined; messages: AnthropicMessageParam[] }
   | { ok: false; message: string; param: string };
 
-class Refusal extends Error {
+export class Refusal extends Error {
   constructor(
     message: string,
     readonly param: string,
@@ -22,29 +22,32 @@ class Refusal extends Error {
 }
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+// Spellings clients send for the types Claude accepts (image/jpg is common; it is not a registered type).
+const IMAGE_ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg' };
 
 function textOf(content: string | Array<{ text: string }>): string {
   return typeof content === 'string' ? content : content.map((p) => p.text).join('\n');
 }
 
-function textBlock(text: string): Block[] {
+export function textBlock(text: string): Block[] {
   return text.trim() ? [{ type: 'text', text }] : [];
 }
 
 /** `data:<media type>;base64,<data>` → its parts, or undefined when it is not a base64 data URL. */
-function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
+export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
   const m = /^data:([^;,]+)((?:;[^;,]+)*);base64,(.*)$/s.exec(url);
   return m ? { mediaType: m[1].toLowerCase(), data: m[3] } : undefined;
 }
 
-function imageBlock(url: string, param: string): Block {
+export function imageBlock(url: string, param: string): Block {
   if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
   const parsed = parseDataUrl(url);
   if (!parsed) throw new Refusal(`${param}: image URLs must be http(s) URLs or base64 data: URLs.`, param);
-  if (!IMAGE_TYPES.has(parsed.mediaType)) {
+  const mediaType = IMAGE_ALIASES[parsed.mediaType] ?? parsed.mediaType;
+  if (!IMAGE_TYPES.has(mediaType)) {
     throw new Refusal(`${param}: unsupported image type "${parsed.mediaType}" (Claude accepts jpeg, png, gif and webp).`, param);
   }
-  return { type: 'image', source: { type: 'base64', media_type: parsed.mediaType, data: parsed.data } };
+  return { type: 'image', source: { type: 'base64', media_type: mediaType, data: parsed.data } };
 }
 
 type UserPart = Extract<ChatMessage, { role: 'user' }>['content'] extends string | Array<infer P> ? P : never;

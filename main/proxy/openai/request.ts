@@ -31,12 +31,18 @@ function invalid(message: string, param: string | null, code: string | null = nu
 export function resolveModel(model: string, mapping: ModelMapping): string | Fail {
   if (Object.hasOwn(mapping, model)) return mapping[model];
   if (model.startsWith('claude-')) return model;
-  return invalid(
-    `Model "${model}" is not mapped to a Claude model. Add it to [model_mapping] in .ccproxy.toml, ` +
-      `e.g. "${model}" = "claude-sonnet-4-5", or use a claude-* model name.`,
-    'model',
-    'model_not_found',
-  );
+  // 404 model_not_found, as OpenAI answers for a model it does not have.
+  return {
+    ok: false,
+    status: 404,
+    error: openAIError(
+      `Model "${model}" is not mapped to a Claude model. Add it to [model_mapping] in .ccproxy.toml, ` +
+        `e.g. "${model}" = "claude-sonnet-4-5", or use a claude-* model name.`,
+      'invalid_request_error',
+      'model_not_found',
+      'model',
+    ),
+  };
 }
 
 /** Fields that would change the shape or meaning of the answer and that Claude cannot honour. */

@@ -115,6 +115,17 @@ function explain(issue: Issue, base: PropertyKey[]): { path: PropertyKey[]; mess
 
 export type SchemaResult = { ok: true; value: ChatRequest } | { ok: false; message: string; param: string | null };
 
+/** A zod failure → one readable message naming the offending path (shared with the Responses schema). */
+export function readableIssue(error: z.ZodError): { message: string; param: string | null } {
+  const first = error.issues[0];
+  const { path, message } = explain(first, []);
+  const param = formatPath(path) || null;
+  if (message === 'Missing required parameter') return { message: `Missing required parameter: '${param}'.`, param };
+  return { message: `Invalid value for '${param ?? 'body'}': ${message}`, param };
+}
+
+export { errorMap as openAIErrorMap };
+
 /** Validates a request body; on failure returns one readable message naming the offending path. */
 export function parseChatRequest(body: unknown): SchemaResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -122,9 +133,5 @@ export function parseChatRequest(body: unknown): SchemaResult {
   }
   const result = chatRequestSchema.safeParse(body, { error: errorMap });
   if (result.success) return { ok: true, value: result.data };
-  const first = result.error.issues[0];
-  const { path, message } = explain(first, []);
-  const param = formatPath(path) || null;
-  if (message === 'Missing required parameter') return { ok: false, message: `Missing required parameter: '${param}'.`, param };
-  return { ok: false, message: `Invalid value for '${param ?? 'body'}': ${message}`, param };
+  return { ok: false, ...readableIssue(result.error) };
 }
