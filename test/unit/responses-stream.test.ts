@@ -134,4 +134,11 @@ describe('Responses non-streaming object', () => {
     expect(r.usage.total_tokens).toBe(7);
     expect(translateResponse({ id: 'msg_1', content: [{ type: 'text', text: 'a' }], stop_reason: 'max_tokens' }, ctx).status).toBe('incomplete');
   });
+
+  it('structured output on the tool path: the forced tool input is the message text', () => {
+    const ctx = ctxFor({ model: 'claude-3-7-sonnet-20250219', text: { format: { type: 'json_schema', name: 'out', schema: { type: 'object' } } } });
+    const r = translateResponse({ id: 'msg_1', content: [{ type: 'tool_use', id: 'toolu_1', name: 'out', input: { n: 2 } }], stop_reason: 'tool_use' }, ctx) as any;
+    expect(r.output).toEqual([expect.objectContaining({ type: 'message', content: [expect.objectContaining({ type: 'output_text', text: '{"n":2}' })] })]);
+    expect(r.output_text).toBe('{"n":2}');
+  });
 });
