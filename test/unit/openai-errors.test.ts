@@ -26,7 +26,7 @@ describe('toOpenAIError', () => {
 
   it('falls back to the status for non-Anthropic bodies', () => {
     expect(toOpenAIError(502, '<html>Bad gateway</html>').error).toEqual({
-      message: '<html>Bad gateway</html>',
+      message: 'Bad gateway',
       type: 'server_error',
       code: null,
       param: null,

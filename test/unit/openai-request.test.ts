@@ -18,8 +18,8 @@ describe('model resolution', () => {
     const r = translateChatRequest({ ...base, model: 'claude-x' }, { 'claude-x': 'claude-sonnet-4-5' });
     expect(r.ok && r.upstreamModel).toBe('claude-sonnet-4-5');
   });
-  it('refuses an unmapped model with a helpful message', () => {
-    const r = fail({ ...base, model: 'gpt-5' });
+  it('refuses an unmapped model with a helpful message, 404 as OpenAI answers an unknown model', () => {
+    const r = fail({ ...base, model: 'gpt-5' }, 404);
     expect(r.error.error).toEqual({
       message:
         'Model "gpt-5" is not mapped to a Claude model. Add it to [model_mapping] in .ccproxy.toml, e.g. "gpt-5" = "claude-sonnet-4-5", or use a claude-* model name.',
@@ -29,7 +29,7 @@ describe('model resolution', () => {
     });
   });
   it('ignores inherited object keys', () => {
-    fail({ ...base, model: 'toString' });
+    fail({ ...base, model: 'toString' }, 404);
   });
 });
 
@@ -66,7 +66,6 @@ describe('body validation', () => {
       service_tier: 'auto',
       store: true,
       metadata: { a: 'b' },
-      reasoning_effort: 'low',
       something_new: { x: 1 },
       n: 1,
       logprobs: false,
@@ -164,8 +163,8 @@ describe('refused parameters', () => {
     ['top_logprobs', { top_logprobs: 3 }],
     ['audio', { audio: { voice: 'alloy', format: 'mp3' } }],
     ['modalities', { modalities: ['text', 'audio'] }],
-    ['response_format', { response_format: { type: 'json_object' } }],
-    ['response_format', { response_format: { type: 'json_schema', json_schema: { name: 'x', schema: {} } } }],
+    ['response_format.type', { response_format: { type: 'xml' } }],
+    ['response_format.json_schema.schema', { response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 'nope' } } }],
     ['functions', { functions: [{ name: 'f', parameters: {} }] }],
     ['function_call', { function_call: 'auto' }],
     ['web_search_options', { web_search_options: {} }],

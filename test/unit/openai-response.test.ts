@@ -25,7 +25,7 @@ describe('translateMessageResponse', () => {
     });
   });
 
-  it('translates tool_use blocks into tool_calls with JSON string arguments', () => {
+  it('translates tool_use blocks into tool_calls with JSON string arguments, thinking into reasoning_content with its signature', () => {
     const msg: AnthropicMessage = {
       id: 'msg_2',
       content: [
@@ -46,6 +46,8 @@ describe('translateMessageResponse', () => {
         { id: 'toolu_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris","units":["c"]}' } },
         { id: 'toolu_2', type: 'function', function: { name: 'now', arguments: '{}' } },
       ],
+      reasoning_content: 'hmm',
+      thinking_blocks: [{ type: 'thinking', thinking: 'hmm', signature: 's' }],
     });
     // Round trip: the arguments parse back to the original input.
     expect(JSON.parse(out.choices[0].message.tool_calls![0].function.arguments)).toEqual({ city: 'Paris', units: ['c'] });

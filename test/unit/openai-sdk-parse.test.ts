@@ -134,8 +134,8 @@ describe('openai SDK accepts the translated shapes', () => {
     const unmapped = await client(() => new Response('unreachable'))
       .chat.completions.create({ model: 'gpt-5', messages: [{ role: 'user', content: 'x' }] })
       .catch((e) => e);
-    expect(unmapped).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(unmapped).toMatchObject({ status: 400, code: 'model_not_found', param: 'model' });
+    expect(unmapped).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(unmapped).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
     expect(unmapped.message).toContain('[model_mapping]');
   });
 });

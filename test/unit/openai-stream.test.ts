@@ -97,7 +97,7 @@ describe('ChatStreamTranslator', () => {
     expect(t.done).toBe(true);
   });
 
-  it('translates two tool calls, indexing them from 0 and ignoring thinking', () => {
+  it('translates two tool calls, indexing them from 0; thinking as reasoning_content, then the block with its signature', () => {
     const chunks = parse(run(toolEvents).frames);
     const toolChunks = chunks.filter((c) => c.choices[0].delta.tool_calls);
     expect(toolChunks[0].choices[0].delta.tool_calls).toEqual([
@@ -113,7 +113,10 @@ describe('ChatStreamTranslator', () => {
         { id: 'toolu_B', type: 'function', name: 'weather', arguments: '{"city": "Rome"}' },
       ],
     });
-    expect(JSON.stringify(chunks)).not.toContain('Two cities');
+    const reasoning = chunks.filter((c) => c.choices[0].delta.reasoning_content !== undefined).map((c) => c.choices[0].delta.reasoning_content);
+    expect(reasoning).toEqual(['Two cities.']);
+    const blocks = chunks.filter((c) => c.choices[0].delta.thinking_blocks).map((c) => c.choices[0].delta.thinking_blocks);
+    expect(blocks).toEqual([[{ type: 'thinking', thinking: 'Two cities.', signature: 'sig' }]]);
   });
 
   it('sends "{}" for a tool called without arguments', () => {
@@ -140,13 +143,13 @@ describe('ChatStreamTranslator', () => {
     });
   });
 
-  it('finish() is idempotent and sends a final chunk when upstream never did', () => {
+  it('a stream cut off before its stop reason ends with an error chunk and no [DONE]; finish() is idempotent', () => {
     const t = new ChatStreamTranslator({ requestedModel: 'm', includeUsage: false });
     t.push(...start());
     t.push('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } });
     const end = t.finish();
-    expect(parse(end)[0].choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
-    expect(end.at(-1)).toBe('data: [DONE]\n\n');
+    expect(end).toEqual(['data: {"error":{"message":"The upstream stream ended before the answer was complete.","type":"server_error","code":null,"param":null}}\n\n']);
+    expect(end.join('')).not.toContain('finish_reason');
     expect(t.finish()).toEqual([]);
     expect(t.push('message_stop', { type: 'message_stop' })).toEqual([]);
     expect(t.fail('late')).toEqual([]);
@@ -157,13 +160,10 @@ describe('ChatStreamTranslator', () => {
     expect(frames.filter((f) => f.includes('"finish_reason":"stop"'))).toHaveLength(1);
   });
 
-  it('fail() ends the stream with an OpenAI error frame and [DONE]', () => {
+  it('fail() ends the stream with an OpenAI error frame and no [DONE]', () => {
     const t = new ChatStreamTranslator({ requestedModel: 'm', includeUsage: true });
     t.push(...start());
-    expect(t.fail('connection reset')).toEqual([
-      'data: {"error":{"message":"connection reset","type":"server_error","code":null,"param":null}}\n\n',
-      'data: [DONE]\n\n',
-    ]);
+    expect(t.fail('connection reset')).toEqual(['data: {"error":{"message":"connection reset","type":"server_error","code":null,"param":null}}\n\n']);
     expect(t.done).toBe(true);
     expect(t.fail('again')).toEqual([]);
     expect(t.finish()).toEqual([]);
@@ -173,10 +173,7 @@ describe('ChatStreamTranslator', () => {
     const t = new ChatStreamTranslator({ requestedModel: 'm', includeUsage: false });
     t.push(...start());
     const frames = t.push('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
-    expect(frames).toEqual([
-      'data: {"error":{"message":"Overloaded","type":"server_error","code":null,"param":null}}\n\n',
-      'data: [DONE]\n\n',
-    ]);
+    expect(frames).toEqual(['data: {"error":{"message":"Overloaded","type":"server_error","code":null,"param":null}}\n\n']);
     expect(t.done).toBe(true);
   });
 

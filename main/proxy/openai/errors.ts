@@ -66,6 +66,20 @@ function typeFromStatus(status: number, message: string): { type: string; code: 
   return { type: 'invalid_request_error', code: null };
 }
 
+/** A body's text for a message: HTML tags, scripts and styles dropped, whitespace collapsed. */
+export function readableText(body: string): string {
+  if (!/<[a-z!/]/i.test(body)) return body.trim();
+  return body
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -77,8 +91,8 @@ export function toOpenAIError(status: number, anthropicBody: unknown): OpenAIErr
     try {
       body = JSON.parse(anthropicBody);
     } catch {
-      // Not JSON: keep the text (trimmed, it may be a whole HTML page) as the message.
-      const text = anthropicBody.trim();
+      // Not JSON: keep the text as the message; an HTML page (a gateway's 502) is reduced to its readable text.
+      const text = readableText(anthropicBody);
       const message = text ? text.slice(0, 500) : `Upstream returned HTTP ${status}`;
       const { type, code } = typeFromStatus(status, message);
       return openAIError(message, type, code);

@@ -2,6 +2,7 @@
 // the system prompt is a top-level field, tool results are user content blocks rather than a role,
 // and roles must alternate. Text blocks must also contain non-whitespace, so empty ones are dropped.
 import type { ChatMessage } from './schema.js';
+import { toAnthropicToolId } from './tool-ids.js';
 
 type Block = Record<string, unknown>;
 export interface AnthropicMessageParam {
@@ -9,7 +10,7 @@ export interface AnthropicMessageParam {
   content: Block[];
 }
 export type ConvertResult =
-  | { ok: true; system: string | undefined; messages: AnthropicMessageParam[] }
+  | { ok: true; system: string | Block[] | undefined; messages: AnthropicMessageParam[] }
   | { ok: false; message: string; param: string };
 
 export class Refusal extends Error {
@@ -50,9 +51,21 @@ export function imageBlock(url: string, param: string): Block {
   return { type: 'image', source: { type: 'base64', media_type: mediaType, data: parsed.data } };
 }
 
+/** A part's cache_control (Anthropic's prompt-caching breakpoint, which some OpenAI clients send) goes on its block. */
+function withCache(blocks: Block[], part: { cache_control?: unknown }): Block[] {
+  const mark = part.cache_control;
+  if (typeof mark !== 'object' || mark === null || blocks.length === 0) return blocks;
+  blocks[blocks.length - 1] = { ...blocks[blocks.length - 1], cache_control: mark };
+  return blocks;
+}
+
 type UserPart = Extract<ChatMessage, { role: 'user' }>['content'] extends string | Array<infer P> ? P : never;
 
 function userPart(part: UserPart, param: string): Block[] {
+  return withCache(userBlocks(part, param), part as { cache_control?: unknown });
+}
+
+function userBlocks(part: UserPart, param: string): Block[] {
   switch (part.type) {
     case 'text':
       return textBlock(part.text);
@@ -71,6 +84,17 @@ function userPart(part: UserPart, param: string): Block[] {
   }
 }
 
+/** Thinking a previous answer carried (`thinking_blocks`, with signatures) goes back first, as Claude requires. */
+function thinkingBlocks(list: unknown): Block[] {
+  if (!Array.isArray(list)) return [];
+  const out: Block[] = [];
+  for (const b of list as Array<Record<string, unknown>>) {
+    if (b?.type === 'thinking' && typeof b.thinking === 'string' && typeof b.signature === 'string') out.push({ type: 'thinking', thinking: b.thinking, signature: b.signature });
+    else if (b?.type === 'redacted_thinking' && typeof b.data === 'string') out.push({ type: 'redacted_thinking', data: b.data });
+  }
+  return out;
+}
+
 function assistantBlocks(msg: Extract<ChatMessage, { role: 'assistant' }>, i: number): Block[] {
   if (msg.function_call != null) {
     throw new Refusal(
@@ -78,9 +102,9 @@ function assistantBlocks(msg: Extract<ChatMessage, { role: 'assistant' }>, i: nu
       `messages[${i}].function_call`,
     );
   }
-  const blocks: Block[] = [];
+  const blocks: Block[] = thinkingBlocks(msg.thinking_blocks);
   if (typeof msg.content === 'string') blocks.push(...textBlock(msg.content));
-  else for (const p of msg.content ?? []) blocks.push(...textBlock(p.type === 'text' ? p.text : p.refusal));
+  else for (const p of msg.content ?? []) blocks.push(...withCache(textBlock(p.type === 'text' ? p.text : p.refusal), p as { cache_control?: unknown }));
   (msg.tool_calls ?? []).forEach((call, j) => {
     const param = `messages[${i}].tool_calls[${j}].function.arguments`;
     const raw = call.function.arguments;
@@ -94,24 +118,26 @@ function assistantBlocks(msg: Extract<ChatMessage, { role: 'assistant' }>, i: nu
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw new Refusal(`${param} (message ${i}) must be a JSON object.`, param);
     }
-    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input });
+    blocks.push({ type: 'tool_use', id: toAnthropicToolId(call.id), name: call.function.name, input });
   });
   return blocks;
 }
 
 function toolResult(msg: Extract<ChatMessage, { role: 'tool' }>): Block {
-  const block: Block = { type: 'tool_result', tool_use_id: msg.tool_call_id };
+  const block: Block = { type: 'tool_result', tool_use_id: toAnthropicToolId(msg.tool_call_id) };
   if (typeof msg.content === 'string') {
     if (msg.content !== '') block.content = msg.content;
   } else {
-    const parts = msg.content.flatMap((p) => textBlock(p.text));
+    const parts = msg.content.flatMap((p) => withCache(textBlock(p.text), p as { cache_control?: unknown }));
     if (parts.length > 0) block.content = parts;
   }
   return block;
 }
 
-function convert(messages: ChatMessage[]): { system: string | undefined; messages: AnthropicMessageParam[] } {
+function convert(messages: ChatMessage[]): { system: string | Block[] | undefined; messages: AnthropicMessageParam[] } {
   const system: string[] = [];
+  const systemBlocks: Block[] = [];
+  let systemCached = false;
   const out: AnthropicMessageParam[] = [];
   const append = (role: 'user' | 'assistant', blocks: Block[]) => {
     if (blocks.length === 0) return;
@@ -127,6 +153,10 @@ function convert(messages: ChatMessage[]): { system: string | undefined; message
       case 'developer': {
         const text = textOf(msg.content);
         if (text.trim()) system.push(text);
+        // Parts keep their own cache_control; the system prompt is then sent as blocks.
+        if (typeof msg.content === 'string') systemBlocks.push(...textBlock(msg.content));
+        else for (const p of msg.content) systemBlocks.push(...withCache(textBlock(p.text), p as { cache_control?: unknown }));
+        systemCached ||= systemBlocks.some((b) => b.cache_control !== undefined);
         return;
       }
       case 'user': {
@@ -147,6 +177,7 @@ function convert(messages: ChatMessage[]): { system: string | undefined; message
         );
     }
   });
+  if (systemCached) return { system: systemBlocks, messages: out };
   return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: out };
 }
 

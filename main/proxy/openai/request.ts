@@ -3,8 +3,11 @@
 // table is in docs/openai-compat.md. Refusing beats silently ignoring a field that changes what the
 // client gets back (n > 1, logprobs, JSON mode, audio): the client would misbehave later instead.
 import { openAIError, type OpenAIErrorBody } from './errors.js';
-import { convertMessages } from './messages.js';
+import { convertMessages, Refusal } from './messages.js';
+import { objectSchema } from './responses-tools.js';
 import { parseChatRequest, type ChatRequest } from './schema.js';
+import { planStructuredOutput, structuredToolChoice, type StructuredPlan } from './structured-output.js';
+import { planThinking } from './thinking.js';
 
 export type ModelMapping = Record<string, string>;
 export type TranslateResult =
@@ -16,6 +19,9 @@ export type TranslateResult =
       includeUsage: boolean;
       requestedModel: string;
       upstreamModel: string;
+      /** Which structured-output path response_format took, and the forced tool's name on the tool path. */
+      structured: StructuredPlan['path'] | null;
+      outputTool?: string;
     }
   | { ok: false; status: number; error: OpenAIErrorBody };
 
@@ -55,12 +61,8 @@ function refusal(req: ChatRequest): Fail | undefined {
   if (req.audio != null) return invalid("'audio' output is not supported by Claude.", 'audio');
   if (req.modalities?.includes('audio')) return invalid("'modalities' containing \"audio\" is not supported by Claude.", 'modalities');
   const format = req.response_format?.type;
-  if (format != null && format !== 'text') {
-    return invalid(
-      `'response_format' of type "${format}" is not supported: this proxy cannot guarantee JSON output from Claude. ` +
-        'Ask for JSON in the prompt, or use a tool whose parameters are your schema.',
-      'response_format',
-    );
+  if (format != null && format !== 'text' && format !== 'json_object' && format !== 'json_schema') {
+    return invalid(`'response_format.type' "${format}" is not supported; use "text", "json_object" or "json_schema".`, 'response_format.type');
   }
   if (req.functions != null) return invalid("'functions' (legacy function calling) is not supported; use 'tools'.", 'functions');
   if (req.function_call != null) {
@@ -81,7 +83,7 @@ function translateTools(req: ChatRequest): Record<string, unknown>[] | Fail {
       name: fn.name,
       ...(fn.description ? { description: fn.description } : {}),
       // OpenAI allows omitting parameters for a no-argument function; Claude requires a schema.
-      input_schema: fn.parameters ?? { type: 'object', properties: {} },
+      input_schema: objectSchema(fn.parameters, `tools[${i}].function.parameters`),
     });
   }
   return tools;
@@ -116,6 +118,28 @@ function translateStop(stop: ChatRequest['stop']): string[] {
   return list.filter((s) => s.trim() !== '');
 }
 
+/** response_format json_schema / json_object → the plan (native output_config or a forced tool), or a refusal. */
+function structuredFor(req: ChatRequest, model: string, taken: ReadonlySet<string>): StructuredPlan | null | Fail {
+  const rf = req.response_format as { type: string; json_schema?: { name?: unknown; schema?: unknown } } | null | undefined;
+  if (!rf || rf.type === 'text') return null;
+  if (rf.type === 'json_object') return planStructuredOutput({ kind: 'json_object', schema: { type: 'object' } }, model, taken);
+  const schema = rf.json_schema?.schema;
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    return invalid("'response_format.json_schema.schema' must be a JSON schema object.", 'response_format.json_schema.schema');
+  }
+  const name = typeof rf.json_schema?.name === 'string' ? rf.json_schema.name : undefined;
+  return planStructuredOutput({ kind: 'json_schema', name, schema: schema as Record<string, unknown> }, model, taken);
+}
+
+/** reasoning_effort (OpenAI), or an Anthropic-style thinking object some clients send on this route. */
+function thinkingAsked(req: ChatRequest): { effort?: string; budget?: number } {
+  const thinking = req.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
+  if (thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number') return { budget: thinking.budget_tokens };
+  return { effort: typeof req.reasoning_effort === 'string' ? req.reasoning_effort : undefined };
+}
+
+export const USER_ID_MAX = 256;
+
 function isFail(v: unknown): v is Fail {
   return typeof v === 'object' && v !== null && (v as { ok?: unknown }).ok === false;
 }
@@ -132,28 +156,46 @@ export function translateChatRequest(body: unknown, mapping: ModelMapping, defau
 
   const converted = convertMessages(req.messages);
   if (!converted.ok) return invalid(converted.message, converted.param);
-  const tools = translateTools(req);
+  let tools: Record<string, unknown>[] | Fail;
+  try {
+    tools = translateTools(req);
+  } catch (e) {
+    if (e instanceof Refusal) return invalid(e.message, e.param);
+    throw e;
+  }
   if (isFail(tools)) return tools;
-  const toolChoice = translateToolChoice(req, tools.length > 0);
+  const clientHasTools = tools.length > 0;
+  let toolChoice = translateToolChoice(req, clientHasTools);
   if (isFail(toolChoice)) return toolChoice;
+  const structured = structuredFor(req, upstreamModel, new Set(tools.map((t) => String(t.name))));
+  if (isFail(structured)) return structured;
+  if (structured?.path === 'tool') {
+    tools.push(structured.tool);
+    if (toolChoice?.type !== 'tool') toolChoice = { ...toolChoice, ...structuredToolChoice(structured.tool.name, clientHasTools) };
+  }
 
-  const anthropic: Record<string, unknown> = {
-    model: upstreamModel,
-    // max_completion_tokens replaced max_tokens in OpenAI's API, so it wins when both are sent.
-    max_tokens: req.max_completion_tokens ?? req.max_tokens ?? defaults.maxTokens ?? DEFAULT_MAX_TOKENS,
-    messages: converted.messages,
-  };
+  // A forced tool and extended thinking do not go together on Claude: thinking yields.
+  const forced = toolChoice?.type === 'any' || toolChoice?.type === 'tool';
+  const asked = forced ? {} : thinkingAsked(req);
+  // max_completion_tokens replaced max_tokens in OpenAI's API, so it wins when both are sent.
+  const clientMax = req.max_completion_tokens ?? req.max_tokens ?? undefined;
+  const plan = planThinking(asked.effort, asked.budget, clientMax, defaults.maxTokens ?? DEFAULT_MAX_TOKENS);
+  const anthropic: Record<string, unknown> = { model: upstreamModel, max_tokens: plan.maxTokens, messages: converted.messages };
   if (converted.system !== undefined) anthropic.system = converted.system;
+  if (plan.thinking) anthropic.thinking = plan.thinking;
+  // With thinking on, Claude takes neither temperature nor top_p.
   // OpenAI's range is 0–2, Claude's 0–1: values above 1 are clamped, not rescaled, so 0–1 keeps its meaning.
-  if (req.temperature != null) anthropic.temperature = Math.min(req.temperature, 1);
+  else if (req.temperature != null) anthropic.temperature = Math.min(req.temperature, 1);
   // Recent Claude models reject temperature and top_p together; temperature is the one clients set on purpose.
-  if (req.top_p != null && req.temperature == null) anthropic.top_p = req.top_p;
+  if (req.top_p != null && req.temperature == null && !plan.thinking) anthropic.top_p = req.top_p;
+  if (structured?.path === 'native') anthropic.output_config = structured.outputConfig;
   const stop = translateStop(req.stop);
   if (stop.length > 0) anthropic.stop_sequences = stop;
   if (tools.length > 0) anthropic.tools = tools;
   if (toolChoice) anthropic.tool_choice = toolChoice;
   const userId = req.user ?? req.safety_identifier;
-  if (userId) anthropic.metadata = { user_id: userId };
+  // The Anthropic API takes at most 256 characters here.
+  if (userId) anthropic.metadata = { user_id: userId.slice(0, USER_ID_MAX) };
   const stream = req.stream === true;
   if (stream) anthropic.stream = true;
 
@@ -164,5 +206,7 @@ export function translateChatRequest(body: unknown, mapping: ModelMapping, defau
     includeUsage: stream && req.stream_options?.include_usage === true,
     requestedModel: req.model,
     upstreamModel,
+    structured: structured?.path ?? null,
+    ...(structured?.path === 'tool' ? { outputTool: structured.tool.name } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Anthropic Messages response → OpenAI chat.completion object. The shapes below are the subset of
 // each API this proxy reads or writes, declared here so runtime code does not depend on the openai
 // package (a dev dependency); test/unit/openai-sdk-parse.test.ts checks them against the real SDK.
+import { fromAnthropicToolId } from './tool-ids.js';
 
 export interface AnthropicUsage {
   input_tokens?: number | null;
@@ -42,7 +43,16 @@ export interface OpenAIChatCompletion {
   model: string;
   choices: Array<{
     index: number;
-    message: { role: 'assistant'; content: string | null; tool_calls?: OpenAIToolCall[]; refusal: null };
+    message: {
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: OpenAIToolCall[];
+      refusal: null;
+      /** Claude's thinking as text (the field DeepSeek, LiteLLM and OpenRouter clients read). */
+      reasoning_content?: string;
+      /** The thinking blocks with their signatures, to send back on the next turn (LiteLLM's field). */
+      thinking_blocks?: Array<Record<string, unknown>>;
+    };
     finish_reason: FinishReason;
     logprobs: null;
   }>;
@@ -89,16 +99,27 @@ export function toOpenAIUsage(usage: AnthropicUsage | undefined): OpenAIUsage {
 
 export function translateMessageResponse(
   message: AnthropicMessage,
-  ctx: { requestedModel: string; created?: number },
+  ctx: { requestedModel: string; created?: number; outputTool?: string },
 ): OpenAIChatCompletion {
   const texts: string[] = [];
   const toolCalls: OpenAIToolCall[] = [];
-  // Thinking, redacted thinking and server-tool blocks have no Chat Completions equivalent and are dropped.
+  const reasoning: string[] = [];
+  const thinkingBlocks: Array<Record<string, unknown>> = [];
+  let answeredByOutputTool = false;
+  // Server-tool blocks have no Chat Completions equivalent and are dropped.
   for (const block of message.content ?? []) {
     if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
-    else if (block.type === 'tool_use') {
+    else if (block.type === 'thinking') {
+      reasoning.push(String(block.thinking ?? ''));
+      thinkingBlocks.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+    } else if (block.type === 'redacted_thinking') thinkingBlocks.push({ type: 'redacted_thinking', data: block.data });
+    else if (block.type === 'tool_use' && block.name === ctx.outputTool) {
+      // Structured output on the tool path: the forced tool's input is the answer, as JSON text.
+      texts.push(JSON.stringify(block.input ?? {}));
+      answeredByOutputTool = true;
+    } else if (block.type === 'tool_use') {
       toolCalls.push({
-        id: String(block.id),
+        id: fromAnthropicToolId(String(block.id)),
         type: 'function',
         function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) },
       });
@@ -114,8 +135,14 @@ export function translateMessageResponse(
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}), refusal: null },
-        finish_reason: mapStopReason(message.stop_reason) ?? 'stop',
+        message: {
+          role: 'assistant',
+          content,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          refusal: null,
+          ...(thinkingBlocks.length > 0 ? { reasoning_content: reasoning.join(''), thinking_blocks: thinkingBlocks } : {}),
+        },
+        finish_reason: answeredByOutputTool && toolCalls.length === 0 ? 'stop' : (mapStopReason(message.stop_reason) ?? 'stop'),
         logprobs: null,
       },
     ],

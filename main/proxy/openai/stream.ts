@@ -3,10 +3,18 @@
 // the usage seen so far, and whether the final chunk / [DONE] were already written.
 import { mapAnthropicErrorType } from './errors.js';
 import { completionId, mapStopReason, toOpenAIUsage, type AnthropicUsage, type FinishReason } from './response.js';
+import { fromAnthropicToolId } from './tool-ids.js';
 
 interface ToolSlot {
   index: number;
   sentArguments: boolean;
+}
+
+/** A thinking block being streamed: its text and signature, sent as thinking_blocks when it ends. */
+interface ThinkingSlot {
+  thinking: string;
+  signature: string;
+  redacted?: string;
 }
 
 const DONE = 'data: [DONE]\n\n';
@@ -25,11 +33,18 @@ export class ChatStreamTranslator {
   private finishSent = false;
   private finished = false;
   private readonly tools = new Map<number, ToolSlot>();
+  private readonly thinking = new Map<number, ThinkingSlot>();
+  private readonly outputTool: string | undefined;
+  /** Index of the forced structured-output tool's block, whose JSON is streamed as content. */
+  private outputBlock: number | undefined;
+  private outputSent = false;
+  private upstreamStopReason: string | null = null;
   private usage: AnthropicUsage = {};
 
-  constructor(ctx: { requestedModel: string; includeUsage: boolean; created?: number }) {
+  constructor(ctx: { requestedModel: string; includeUsage: boolean; created?: number; outputTool?: string }) {
     this.requestedModel = ctx.requestedModel;
     this.includeUsage = ctx.includeUsage;
+    this.outputTool = ctx.outputTool;
     this.created = ctx.created ?? Math.floor(Date.now() / 1000);
   }
 
@@ -82,6 +97,13 @@ export class ChatStreamTranslator {
         break;
       case 'content_block_start': {
         const block = data?.content_block;
+        if (block?.type === 'thinking') this.thinking.set(data.index, { thinking: '', signature: '' });
+        if (block?.type === 'redacted_thinking') this.thinking.set(data.index, { thinking: '', signature: '', redacted: String(block.data ?? '') });
+        if (block?.type === 'tool_use' && block.name === this.outputTool && this.outputTool !== undefined) {
+          this.outputBlock = data.index;
+          this.start(out);
+          break;
+        }
         if (block?.type !== 'tool_use') break;
         this.start(out);
         const input = block.input;
@@ -89,7 +111,7 @@ export class ChatStreamTranslator {
         const slot: ToolSlot = { index: this.tools.size, sentArguments: hasInput };
         this.tools.set(data.index, slot);
         const args = hasInput ? JSON.stringify(input) : '';
-        out.push(this.chunk({ tool_calls: [{ index: slot.index, id: block.id, type: 'function', function: { name: block.name, arguments: args } }] }));
+        out.push(this.chunk({ tool_calls: [{ index: slot.index, id: fromAnthropicToolId(String(block.id)), type: 'function', function: { name: block.name, arguments: args } }] }));
         break;
       }
       case 'content_block_delta': {
@@ -97,16 +119,39 @@ export class ChatStreamTranslator {
         if (delta?.type === 'text_delta' && typeof delta.text === 'string' && delta.text !== '') {
           this.start(out);
           out.push(this.chunk({ content: delta.text }));
+        } else if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') {
+          const slot = this.thinking.get(data.index);
+          if (slot) slot.thinking += delta.thinking;
+          this.start(out);
+          out.push(this.chunk({ reasoning_content: delta.thinking }));
+        } else if (delta?.type === 'signature_delta' && typeof delta.signature === 'string') {
+          const slot = this.thinking.get(data.index);
+          if (slot) slot.signature += delta.signature;
+        } else if (delta?.type === 'input_json_delta' && data.index === this.outputBlock && typeof delta.partial_json === 'string' && delta.partial_json !== '') {
+          this.outputSent = true;
+          out.push(this.chunk({ content: delta.partial_json }));
         } else if (delta?.type === 'input_json_delta' && typeof delta.partial_json === 'string' && delta.partial_json !== '') {
           const slot = this.tools.get(data.index);
           if (!slot) break;
           slot.sentArguments = true;
           out.push(this.chunk({ tool_calls: [{ index: slot.index, function: { arguments: delta.partial_json } }] }));
         }
-        // thinking_delta, signature_delta, citations_delta: no Chat Completions equivalent.
+        // citations_delta: no Chat Completions equivalent.
         break;
       }
       case 'content_block_stop': {
+        const thought = this.thinking.get(data?.index);
+        if (thought) {
+          // The whole block with its signature, so a client can send it back on the next turn.
+          const block = thought.redacted !== undefined ? { type: 'redacted_thinking', data: thought.redacted } : { type: 'thinking', thinking: thought.thinking, signature: thought.signature };
+          this.start(out);
+          out.push(this.chunk({ thinking_blocks: [block] }));
+          this.thinking.delete(data.index);
+        }
+        if (data?.index === this.outputBlock && !this.outputSent) {
+          this.outputSent = true;
+          out.push(this.chunk({ content: '{}' }));
+        }
         // A tool called without arguments streams no JSON at all; "" would not parse on the client.
         const slot = this.tools.get(data?.index);
         if (slot && !slot.sentArguments) {
@@ -119,7 +164,10 @@ export class ChatStreamTranslator {
         this.mergeUsage(data?.usage);
         if (data?.delta?.stop_reason != null && !this.finishSent) {
           this.start(out);
-          this.finishReason = mapStopReason(data.delta.stop_reason);
+          this.upstreamStopReason = data.delta.stop_reason;
+          // Answered through the structured-output tool alone: to the client that is a plain stop.
+          const onlyOutputTool = data.delta.stop_reason === 'tool_use' && this.outputBlock !== undefined && this.tools.size === 0;
+          this.finishReason = onlyOutputTool ? 'stop' : mapStopReason(data.delta.stop_reason);
           this.finishSent = true;
           out.push(this.chunk({}, this.finishReason));
         }
@@ -129,9 +177,14 @@ export class ChatStreamTranslator {
     return out;
   }
 
-  /** Frames to end the stream normally: final chunk if not sent yet, the usage chunk when asked for, then [DONE]. Idempotent. */
+  /**
+   * Frames to end the stream once the upstream's ended: final chunk if not sent yet, the usage chunk when asked for,
+   * then [DONE]. A stream that ended without a stop reason was cut off: it ends with an error chunk instead, so a
+   * partial answer never looks complete. Idempotent.
+   */
   finish(): string[] {
     if (this.finished) return [];
+    if (this.upstreamStopReason === null) return this.fail('The upstream stream ended before the answer was complete.');
     const out: string[] = [];
     this.start(out);
     if (!this.finishSent) {
@@ -155,10 +208,13 @@ export class ChatStreamTranslator {
     return out;
   }
 
-  /** Frames to end the stream on an upstream error: an OpenAI error object frame, then [DONE]. The openai SDK throws an APIError on it. */
+  /**
+   * Frames to end the stream on an upstream error: an OpenAI error object frame and no [DONE] (clients that wait for
+   * [DONE] then see an incomplete stream). The openai SDK throws an APIError on the error frame.
+   */
   fail(message: string, type = 'server_error', code: string | null = null): string[] {
     if (this.finished) return [];
     this.finished = true;
-    return [frame({ error: { message, type, code, param: null } }), DONE];
+    return [frame({ error: { message, type, code, param: null } })];
   }
 }
