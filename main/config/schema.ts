@@ -72,6 +72,13 @@ export const loggingSchema = z
   })
   .strip();
 
+export const openaiSchema = z
+  .object({
+    default_max_tokens: int(1, 128000, 4096, 'max_tokens for OpenAI-format requests that set no limit (Claude requires one).'),
+    web_search: bool(false, 'OpenAI web_search tools become Claude\'s server web search tool (billed per search). Off: they are dropped.'),
+  })
+  .strip();
+
 export const modelMappingSchema = z
   .record(z.string().min(1), z.string().regex(/^claude-/, 'must be a claude-* model name'))
   .default({})
@@ -84,6 +91,7 @@ export const configSchema = z
     upstream: upstreamSchema.default(upstreamSchema.parse({})),
     security: securitySchema.default(securitySchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
+    openai: openaiSchema.default(openaiSchema.parse({})),
     model_mapping: modelMappingSchema,
   })
   .strip();
@@ -100,6 +108,7 @@ export const SECTION_SCHEMAS = {
   upstream: upstreamSchema,
   security: securitySchema,
   logging: loggingSchema,
+  openai: openaiSchema,
 } as const;
 
 export type SectionName = keyof typeof SECTION_SCHEMAS;
