@@ -14,8 +14,8 @@ export interface RequestRecord {
   started_at: string;
   method: string;
   path: string;
-  /** The route family: "anthropic" (/v1/* passthrough) or "openai" (chat completions, models). */
-  route: 'anthropic' | 'openai';
+  /** The route family: "anthropic" (/v1/* passthrough), "openai" (chat completions, models) or "responses" (the Responses API). */
+  route: 'anthropic' | 'openai' | 'responses';
   /** The client's user-agent, as sent. */
   client: string | null;
   /** The model the client asked for. */

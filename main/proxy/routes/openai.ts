@@ -11,6 +11,7 @@ import { ProxyError, fromFastifyError, sendProxyError } from '../errors.js';
 import { hookHeaderLines, createPassthroughHandler, logOutcome } from '../passthrough.js';
 import type { RequestTrace } from '../../requests/trace.js';
 import { upstreamFailure } from '../upstream-errors.js';
+import { createResponsesHandler } from './responses.js';
 import type { Lease, ReleaseOutcome } from '../../pool/types.js';
 import type { Config } from '../../config/schema.js';
 import { ChatStreamTranslator, openAIError, toOpenAIError, toOpenAIModelList, translateChatRequest, translateMessageResponse, mapAnthropicErrorType, type AnthropicMessage, type OpenAIErrorBody } from '../openai/index.js';
@@ -23,7 +24,7 @@ class UpstreamSdk extends Anthropic {
 }
 
 /** One SDK instance per request, on the lease's dispatcher with undici's own fetch (never Node's global one). */
-function sdkFor(lease: Lease, config: Config, request: FastifyRequest, trace: RequestTrace): Anthropic {
+export function sdkFor(lease: Lease, config: Config, request: FastifyRequest, trace: RequestTrace): Anthropic {
   const { upstream } = config;
   const own = upstream.api_key ? { apiKey: upstream.api_key, authToken: null } : upstream.auth_token ? { apiKey: null, authToken: upstream.auth_token } : null;
   const clientAuth: Record<string, string> = {};
@@ -77,7 +78,7 @@ export function openAIFailure(err: unknown, config: Config): { status: number; b
 }
 
 /** Closes the record of an OpenAI request: the upstream's status and error type, or the proxy's. */
-function endTrace(trace: RequestTrace, failure: unknown, outcome: ReleaseOutcome, config: Config): void {
+export function endTrace(trace: RequestTrace, failure: unknown, outcome: ReleaseOutcome, config: Config): void {
   if (outcome === 'aborted') return trace.end({ status: trace.record.status, aborted: true });
   if (failure === null) return trace.end({ status: trace.record.status || 200 });
   const { status } = openAIFailure(failure, config);
@@ -86,7 +87,7 @@ function endTrace(trace: RequestTrace, failure: unknown, outcome: ReleaseOutcome
   trace.end({ status, error: { type, message: apiError?.message ?? (failure as Error).message } });
 }
 
-function outcomeOf(err: unknown, signal: AbortSignal): ReleaseOutcome {
+export function outcomeOf(err: unknown, signal: AbortSignal): ReleaseOutcome {
   if (signal.aborted) return 'aborted';
   // An HTTP error answer was read in full: the connection is fine.
   return err instanceof Anthropic.APIError && typeof err.status === 'number' ? 'ok' : 'failed';
@@ -198,8 +199,10 @@ export const openAIRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       },
       { prefix },
     );
+  const responses = createResponsesHandler(deps);
   void scoped('', (scope) => {
     scope.post('/v1/chat/completions', chat);
+    scope.post('/v1/responses', responses);
     // One path, two clients: Anthropic clients always send anthropic-version; OpenAI clients never do.
     const passthrough = createPassthroughHandler(deps);
     scope.get('/v1/models', {
@@ -210,6 +213,7 @@ export const openAIRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   });
   void scoped('/openai', (scope) => {
     scope.post('/v1/chat/completions', chat);
+    scope.post('/v1/responses', responses);
     scope.get('/v1/models', openAIModels);
     scope.setNotFoundHandler((request, reply) => reply.code(404).send(openAIError(`No route ${request.method} ${request.url.split('?')[0]} on this proxy.`, 'invalid_request_error', 'not_found')));
   });
