@@ -91,9 +91,9 @@ describe('chat completions', () => {
 });
 
 describe('errors in OpenAI shape', () => {
-  it('an unmapped model is a 400 explaining how to map it', async () => {
+  it('an unmapped model is a 404 model_not_found explaining how to map it', async () => {
     const err = await openai.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
-    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect(err.code).toBe('model_not_found');
     expect(err.message).toContain('[model_mapping]');
   });

@@ -26,6 +26,8 @@ export class ResponsesStreamTranslator {
   private readonly createdAt: number;
   private started = false;
   private finished = false;
+  /** The stream was ended as a failure (an error event, or cut off before its stop). */
+  failed = false;
   private readonly slots = new Map<number, Slot>();
   private readonly output: OutputItem[] = [];
   private usage: AnthropicUsage & { output_tokens_details?: { thinking_tokens?: number } } = {};
@@ -223,6 +225,7 @@ export class ResponsesStreamTranslator {
     const out: string[] = [];
     this.start(out);
     this.finished = true;
+    this.failed = true;
     const { type, code } = mapAnthropicErrorType(anthropicType, 500, message);
     const errorCode = code ?? type;
     out.push(this.event('response.failed', { response: this.envelope('failed', { error: { code: errorCode, message } }) }));

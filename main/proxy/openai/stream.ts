@@ -32,6 +32,8 @@ export class ChatStreamTranslator {
   private finishReason: FinishReason | null = null;
   private finishSent = false;
   private finished = false;
+  /** The stream was ended as a failure (an error event, or cut off before its stop reason). */
+  failed = false;
   private readonly tools = new Map<number, ToolSlot>();
   private readonly thinking = new Map<number, ThinkingSlot>();
   private readonly outputTool: string | undefined;
@@ -85,8 +87,7 @@ export class ChatStreamTranslator {
     if (eventName === 'error' || type === 'error') {
       const err = data?.error ?? data;
       const message = typeof err?.message === 'string' ? err.message : 'Upstream stream error';
-      const mapped = mapAnthropicErrorType(typeof err?.type === 'string' ? err.type : undefined, 500, message);
-      return this.fail(message, mapped.type, mapped.code);
+      return this.fail(message, typeof err?.type === 'string' ? err.type : undefined);
     }
     const out: string[] = [];
     switch (type) {
@@ -212,9 +213,11 @@ export class ChatStreamTranslator {
    * Frames to end the stream on an upstream error: an OpenAI error object frame and no [DONE] (clients that wait for
    * [DONE] then see an incomplete stream). The openai SDK throws an APIError on the error frame.
    */
-  fail(message: string, type = 'server_error', code: string | null = null): string[] {
+  fail(message: string, anthropicType?: string): string[] {
     if (this.finished) return [];
     this.finished = true;
+    this.failed = true;
+    const { type, code } = mapAnthropicErrorType(anthropicType, 500, message);
     return [frame({ error: { message, type, code, param: null } })];
   }
 }
