@@ -55,6 +55,14 @@ describe('upstream answers that are not what they should be', () => {
   });
 });
 
+describe('x-request-id', () => {
+  it('is on answers refused before any handler ran (malformed JSON)', async () => {
+    const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+});
+
 describe('models', () => {
   it('GET /v1/models/{id} and /openai/v1/models/{id} find listed and mapped models; an unknown one is a 404', async () => {
     const list = await openai.models.list();
@@ -111,5 +119,34 @@ describe('LangChain', () => {
     expect(sent.tools).toHaveLength(1);
     expect(sent.tools[0].input_schema.properties.location).toBeTruthy();
     expect(sent.tool_choice).toEqual({ type: 'tool', name: sent.tools[0].name });
+  });
+});
+
+describe('GET /openai/v1/models when the pool refuses', () => {
+  it('the record is closed (503), not left in flight, and the [API] → line is written', async () => {
+    const small = await startHarness({ config: { pool_settings: { min_size: 0, max_size: 1, acquire_timeout: 0.05 } } });
+    try {
+      const gate = small.upstream.hold();
+      small.upstream.enqueue({ kind: 'held' });
+      const busy = fetch(`${small.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+        body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'hold' }] }),
+      });
+      await gate.reached;
+      const res = await fetch(`${small.url}/openai/v1/models`, { headers: { authorization: 'Bearer k' } });
+      expect(res.status).toBe(503);
+      const id = res.headers.get('x-request-id');
+      await eventually(async () => {
+        const rec = ((await (await fetch(`${small.url}/requests`)).json()) as { requests: any[] }).requests.find((r) => r.id === id);
+        expect(rec).toMatchObject({ status: 503, error_type: 'overloaded_error' });
+        expect(rec.duration_ms).not.toBeNull();
+      });
+      expect(small.logs().some((l) => l.startsWith('[API] GET /openai/v1/models → 503 overloaded_error'))).toBe(true);
+      gate.release();
+      await (await busy).text();
+    } finally {
+      await small.close();
+    }
   });
 });
