@@ -32,6 +32,23 @@ describe('streams', () => {
   });
 });
 
+const sse = (events: Array<Record<string, unknown>>) => events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+
+describe('a stream that ends cleanly but early', () => {
+  it('no stop reason before the end of the body: an error chunk, no [DONE]', async () => {
+    const body = sse([
+      { type: 'message_start', message: { id: 'msg_01cut', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], stop_reason: null, usage: { input_tokens: 3, output_tokens: 1 } } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Half an ans' } },
+    ]);
+    h.upstream.enqueue({ kind: 'raw', status: 200, headers: ['content-type', 'text/event-stream'], body });
+    const text = await (await post('/v1/chat/completions', { ...chat, stream: true })).text();
+    expect(text).toContain('Half an ans');
+    expect(text).not.toContain('[DONE]');
+    expect(text.trim().split('\n\n').at(-1)).toMatch(/^data: \{"error":/);
+  });
+});
+
 describe('upstream answers that are not what they should be', () => {
   it('a non-JSON 200 is a 502 carrying the upstream text', async () => {
     h.upstream.enqueue({ kind: 'raw', status: 200, headers: ['content-type', 'text/html'], body: '<html><body><h1>Captive portal</h1> log in first</body></html>' });
