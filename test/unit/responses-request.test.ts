@@ -175,6 +175,15 @@ describe('parameters', () => {
     expect(a({ reasoning: { effort: 'none' } }).thinking).toBeUndefined();
   });
 
+  it('Claude 4.6 and later take adaptive thinking with output_config.effort (5.x refuses the budget form)', () => {
+    expect(a({ model: 'claude-sonnet-4-6', reasoning: { effort: 'medium' } })).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'medium' }, max_tokens: 4096 + 8192 });
+    expect(a({ model: 'claude-opus-5', reasoning: { effort: 'minimal' }, max_output_tokens: 3000 })).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' }, max_tokens: 3000 });
+    const both = a({ model: 'claude-opus-4-7', reasoning: { effort: 'high' }, text: { format: { type: 'json_schema', name: 'x', schema: { type: 'object' } } } });
+    expect(both.output_config).toEqual({ format: { type: 'json_schema', schema: { type: 'object' } }, effort: 'high' });
+    expect(a({ model: 'claude-haiku-4-5-20251001', reasoning: { effort: 'low' } }).thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect(a({ model: 'claude-3-7-sonnet-20250219', reasoning: { effort: 'low' } }).thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+  });
+
   it('text.format json_schema: native output_config on Claude 4.5, a forced tool on older models', () => {
     const schema = { type: 'object', properties: { n: { type: 'number' } }, required: ['n'], additionalProperties: false };
     const native = ok({ text: { format: { type: 'json_schema', name: 'num', schema } } });

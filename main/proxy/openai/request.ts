@@ -179,7 +179,7 @@ export function translateChatRequest(body: unknown, mapping: ModelMapping, defau
   const asked = forced ? {} : thinkingAsked(req);
   // max_completion_tokens replaced max_tokens in OpenAI's API, so it wins when both are sent.
   const clientMax = req.max_completion_tokens ?? req.max_tokens ?? undefined;
-  const plan = planThinking(asked.effort, asked.budget, clientMax, defaults.maxTokens ?? DEFAULT_MAX_TOKENS);
+  const plan = planThinking(asked.effort, asked.budget, clientMax, defaults.maxTokens ?? DEFAULT_MAX_TOKENS, upstreamModel);
   const anthropic: Record<string, unknown> = { model: upstreamModel, max_tokens: plan.maxTokens, messages: converted.messages };
   if (converted.system !== undefined) anthropic.system = converted.system;
   if (plan.thinking) anthropic.thinking = plan.thinking;
@@ -188,7 +188,8 @@ export function translateChatRequest(body: unknown, mapping: ModelMapping, defau
   else if (req.temperature != null) anthropic.temperature = Math.min(req.temperature, 1);
   // Recent Claude models reject temperature and top_p together; temperature is the one clients set on purpose.
   if (req.top_p != null && req.temperature == null && !plan.thinking) anthropic.top_p = req.top_p;
-  if (structured?.path === 'native') anthropic.output_config = structured.outputConfig;
+  const outputConfig = { ...(structured?.path === 'native' ? structured.outputConfig : {}), ...(plan.effort ? { effort: plan.effort } : {}) };
+  if (Object.keys(outputConfig).length > 0) anthropic.output_config = outputConfig;
   const stop = translateStop(req.stop);
   if (stop.length > 0) anthropic.stop_sequences = stop;
   if (tools.length > 0) anthropic.tools = tools;

@@ -94,7 +94,7 @@ export function translateResponsesRequest(body: unknown, settings: ResponsesSett
 
     // A forced tool and extended thinking do not go together on Claude: thinking yields.
     const forced = toolChoice?.type === 'any' || toolChoice?.type === 'tool';
-    const plan = planThinking(forced ? undefined : req.reasoning?.effort, undefined, req.max_output_tokens ?? undefined, settings.defaultMaxTokens);
+    const plan = planThinking(forced ? undefined : req.reasoning?.effort, undefined, req.max_output_tokens ?? undefined, settings.defaultMaxTokens, upstreamModel);
     const anthropic: Record<string, unknown> = { model: upstreamModel, max_tokens: plan.maxTokens, messages };
     if (system.length > 0) anthropic.system = [{ type: 'text', text: system.join('\n\n') }];
     if (plan.thinking) anthropic.thinking = plan.thinking;
@@ -103,7 +103,8 @@ export function translateResponsesRequest(body: unknown, settings: ResponsesSett
     else if (req.top_p != null) anthropic.top_p = req.top_p;
     if (translated.tools.length > 0) anthropic.tools = translated.tools;
     if (toolChoice) anthropic.tool_choice = toolChoice;
-    if (structured?.path === 'native') anthropic.output_config = structured.outputConfig;
+    const outputConfig = { ...(structured?.path === 'native' ? structured.outputConfig : {}), ...(plan.effort ? { effort: plan.effort } : {}) };
+  if (Object.keys(outputConfig).length > 0) anthropic.output_config = outputConfig;
     const userId = req.safety_identifier ?? req.user;
     if (userId) anthropic.metadata = { user_id: userId.slice(0, USER_ID_MAX) };
     if (req.prompt_cache_key) addCacheBreakpoints(anthropic, messages);

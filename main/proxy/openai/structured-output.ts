@@ -3,6 +3,10 @@
 //   that support it; the answer is JSON text already.
 // - tool: on older models, and for json_object (native structured output needs a closed schema), a tool whose
 //   input_schema is the schema is forced; its input comes back to the client as the message's JSON text.
+import { supportsNativeStructuredOutput } from './model-caps.js';
+
+export { supportsNativeStructuredOutput };
+
 export interface JsonFormat {
   kind: 'json_schema' | 'json_object';
   name?: string;
@@ -12,17 +16,6 @@ export interface JsonFormat {
 export type StructuredPlan =
   | { path: 'native'; outputConfig: { format: { type: 'json_schema'; schema: Record<string, unknown> } } }
   | { path: 'tool'; tool: { name: string; description: string; input_schema: Record<string, unknown> } };
-
-/** Claude 4.5 and later models (and Opus 4.1) take native structured output; earlier ones the forced tool. */
-export function supportsNativeStructuredOutput(model: string): boolean {
-  const m = /^claude-(opus|sonnet|haiku)-(\d+)(?:-(\d{1,2}))?(?:-|$)/.exec(model);
-  if (!m) return false;
-  const major = Number(m[2]);
-  const minor = m[3] === undefined ? 0 : Number(m[3]);
-  if (major > 4) return true;
-  if (major < 4) return false;
-  return minor >= 5 || (m[1] === 'opus' && minor === 1);
-}
 
 /** The tool's name: the format's own when Anthropic accepts it and no client tool has it, else json_output. */
 function toolName(format: JsonFormat, taken: ReadonlySet<string>): string {

@@ -1,4 +1,6 @@
-// OpenAI's reasoning effort → Claude's extended thinking. The budget table (also in docs/openai-compat.md):
+// OpenAI's reasoning effort → Claude's extended thinking. Claude 4.6 and later take the adaptive form: thinking
+// {type: "adaptive"} and output_config.effort (minimal → low, others as named). Earlier models take a budget; the
+// budget table (also in docs/openai-compat.md):
 //   none → thinking off · minimal 1024 · low 2048 · medium 8192 · high 16384 · xhigh 32768 tokens.
 // Claude's budget must be ≥ 1024 and below max_tokens, and thinking tokens count toward max_tokens, as OpenAI's
 // reasoning tokens count toward max_output_tokens: with a client limit the budget is fitted under it (thinking is
@@ -12,18 +14,28 @@ export const EFFORT_BUDGETS: Readonly<Record<string, number>> = {
 };
 export const MIN_THINKING_BUDGET = 1024;
 
+import { usesAdaptiveThinking } from './model-caps.js';
+
 export interface ThinkingPlan {
-  thinking?: { type: 'enabled'; budget_tokens: number };
+  thinking?: { type: 'enabled'; budget_tokens: number } | { type: 'adaptive' };
+  /** output_config.effort, for the adaptive form. */
+  effort?: 'low' | 'medium' | 'high' | 'xhigh' | 'max';
   maxTokens: number;
 }
+
+const ADAPTIVE_EFFORT: Readonly<Record<string, ThinkingPlan['effort']>> = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh', max: 'max' };
 
 /**
  * `effort` (or an explicit budget from Chat Completions' `thinking`), the client's own token limit (undefined when
  * it sent none) and the configured default → the thinking block to send and max_tokens.
  */
-export function planThinking(effort: string | null | undefined, budget: number | undefined, clientMax: number | undefined, defaultMax: number): ThinkingPlan {
+export function planThinking(effort: string | null | undefined, budget: number | undefined, clientMax: number | undefined, defaultMax: number, model = ''): ThinkingPlan {
   const wanted = budget ?? (effort ? EFFORT_BUDGETS[effort] : undefined);
   if (wanted === undefined) return { maxTokens: clientMax ?? defaultMax };
+  if (usesAdaptiveThinking(model)) {
+    // The same headroom as the budget form; the model decides how much of it to think with.
+    return { thinking: { type: 'adaptive' }, effort: ADAPTIVE_EFFORT[effort ?? ''] ?? 'high', maxTokens: clientMax ?? defaultMax + wanted };
+  }
   if (clientMax !== undefined) {
     const fitted = Math.min(wanted, clientMax - 1);
     if (fitted < MIN_THINKING_BUDGET) return { maxTokens: clientMax };
