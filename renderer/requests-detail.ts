@@ -86,7 +86,7 @@ export function renderDetail(r: RequestRecord, onClose: () => void): HTMLElement
     fields([
       ['Started', fmt.clock(r.started_at)],
       ['ID', h('code', {}, r.id)],
-      ['Route', r.route === 'openai' ? 'OpenAI-compatible' : 'Anthropic'],
+      ['Route', r.route === 'openai' ? 'OpenAI-compatible' : r.route === 'responses' ? 'OpenAI Responses' : 'Anthropic'],
       ['Model', modelText(r)],
       ['Stream', r.stream ? 'yes (SSE)' : 'no'],
       ['Duration', isInFlight(r) ? 'in flight' : fmt.ms(r.duration_ms)],

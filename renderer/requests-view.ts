@@ -23,7 +23,7 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
   const store = new RequestStore(DEFAULT_HISTORY);
   const statusSel = h('select', { id: 'req-status' }, h('option', { value: 'all' }, 'All'), h('option', { value: 'ok' }, 'Succeeded'), h('option', { value: 'errors' }, 'Failed'));
   const modelSel = h('select', { id: 'req-model' }, h('option', { value: '' }, 'All models'));
-  const routeSel = h('select', { id: 'req-route' }, h('option', { value: '' }, 'All routes'), h('option', { value: 'anthropic' }, 'Anthropic (/v1/messages…)'), h('option', { value: 'openai' }, 'OpenAI-compatible'));
+  const routeSel = h('select', { id: 'req-route' }, h('option', { value: '' }, 'All routes'), h('option', { value: 'anthropic' }, 'Anthropic (/v1/messages…)'), h('option', { value: 'openai' }, 'OpenAI-compatible'), h('option', { value: 'responses' }, 'OpenAI Responses (/v1/responses)'));
   const count = h('span', { class: 'log-count muted', id: 'req-count', 'aria-live': 'polite' });
   const tbody = h('tbody', { id: 'requests-body' });
   const empty = h('p', { class: 'empty', id: 'requests-empty' }, 'No requests yet. Point a tool at the endpoint above and they appear here as they happen.');
