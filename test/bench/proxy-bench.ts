@@ -11,6 +11,7 @@ import { BenchError, REPO_ROOT, startIpcChild, startProxyChild, stopAllChildren,
 import { mainThreadProfile, summariseProfile } from './lib/cpu-profile.js';
 import { runPhases, type PhaseOptions, type Target } from './lib/phases.js';
 import { measureRecordCost } from './lib/record-cost.js';
+import { CODEX_MODEL, openAIRows } from './lib/openai-rows.js';
 import { renderTable } from './lib/report.js';
 import { BUILD_DIR, transpileForBench } from './lib/transpile.js';
 import { fmt, table } from './lib/stats.js';
@@ -25,6 +26,7 @@ const HELP = `npm run bench:proxy -- [options]
   --sse N            streamed requests per round (default 200)
   --uploads N        concurrent large uploads, 0 to skip (default 8)
   --upload-mib N     size of each upload in MiB (default 31)
+  --openai N         requests per OpenAI-format row per round (Codex-sized; default 300, 0 to skip)
   --built            run dist/main/cli.js (after \`npm run build\`) instead of main/cli.ts transpiled file by file
   --cpu-prof         profile the ccproxy process and print its top self-time functions (all phases;
                      add --uploads 0 to see only the small-request path)
@@ -41,6 +43,7 @@ function parseFlags() {
       sse: { type: 'string' },
       uploads: { type: 'string', default: '8' },
       'upload-mib': { type: 'string', default: '31' },
+      openai: { type: 'string' },
       built: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       top: { type: 'string', default: '25' },
@@ -82,6 +85,9 @@ const options: PhaseOptions = {
   uploadBytes: Math.round(count('upload-mib', flags['upload-mib'], 31, 0.001) * 1024 * 1024),
 };
 const top = count('top', flags.top, 25, 1);
+const openaiN = count('openai', flags.openai, quick ? 100 : 300, 0);
+// The model Codex asks for, mapped so the OpenAI rows reach the fake upstream.
+const MAPPING = { [CODEX_MODEL]: 'claude-haiku-4-5' };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccproxy-bench-'));
 const removeTmp = () => fs.rmSync(tmp, { recursive: true, force: true });
@@ -95,7 +101,7 @@ async function main(): Promise<string> {
   const upstream = await startIpcChild('fake upstream', js('test/bench/lib/upstream-child.ts'));
   // Only what the bench must set: everything else (pool, logging) stays at the defaults users get.
   const configPath = path.join(tmp, '.ccproxy.toml');
-  fs.writeFileSync(configPath, stringify({ server: { host: '127.0.0.1', port: 0 }, upstream: { base_url: upstream.url } }));
+  fs.writeFileSync(configPath, stringify({ server: { host: '127.0.0.1', port: 0 }, upstream: { base_url: upstream.url }, model_mapping: MAPPING }));
   const logPath = path.join(tmp, 'ccproxy.log');
   const profDir = path.join(tmp, 'cpu-prof');
   const cliPath = flags.built ? path.join(REPO_ROOT, 'dist/main/cli.js') : js('main/cli.ts');
@@ -111,6 +117,10 @@ async function main(): Promise<string> {
   const started = Date.now();
   const results = await runPhases(targets, upstream.proc, options, progress);
   const seconds = (Date.now() - started) / 1000;
+  const openai =
+    openaiN > 0
+      ? await openAIRows({ proxyUrl: proxy.url, proxyPid: proxy.pid, passthroughUrl: passthrough.url, passthroughPid: passthrough.pid, n: openaiN, rounds: options.rounds, repoRoot: REPO_ROOT, mapping: MAPPING, progress })
+      : [];
 
   const out: string[] = [
     `ccproxy proxy benchmark (${flags.built ? 'dist/main/cli.js' : 'main/cli.ts, transpiled'}${flags['cpu-prof'] ? ', under --cpu-prof: slower than usual' : ''})`,
@@ -124,6 +134,7 @@ async function main(): Promise<string> {
     'CPU: user + system time of the whole process (all threads) from /proc, divided by the requests completed.',
     `ccproxy logs at its default level to a file (Linux writes stdout to files, pipes and terminals synchronously alike): ${logLines(logPath).toLocaleString('en-US')} lines in this run.`,
   ];
+  if (openai.length > 0) out.push('', ...openai);
   const cost = measureRecordCost();
   out.push(`request records (in this process, 50,000 each): ${fmt(cost.jsonUs, 1)} µs CPU per JSON request, ${fmt(cost.sseUs, 1)} µs per SSE request (12 events); included in ccproxy's CPU above.`);
   for (const t of targets) {

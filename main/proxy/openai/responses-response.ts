@@ -60,7 +60,11 @@ export interface Envelope {
   error?: { code: string; message: string } | null;
 }
 
-/** The Response object around the output, echoing the request's settings the way OpenAI does. */
+/**
+ * The Response object around the output, echoing the request's settings the way OpenAI does. The tool list (tens
+ * of KiB for Codex) is echoed only in a final object, not in response.created/in_progress, so a stream does not
+ * write it three times.
+ */
 export function responseObject(ctx: ResponsesContext, e: Envelope): Record<string, unknown> {
   const r = ctx.request;
   const text = e.output
@@ -86,7 +90,7 @@ export function responseObject(ctx: ResponsesContext, e: Envelope): Record<strin
     temperature: r.temperature ?? null,
     text: { format: r.text?.format ?? { type: 'text' } },
     tool_choice: r.tool_choice ?? 'auto',
-    tools: r.tools ?? [],
+    tools: e.status === 'in_progress' ? [] : (r.tools ?? []),
     top_p: r.top_p ?? null,
     truncation: 'disabled',
     usage: e.usage,
