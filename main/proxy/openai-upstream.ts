@@ -128,7 +128,9 @@ export async function forwardStream(reply: FastifyReply, sdk: Anthropic, params:
     for await (const event of stream) {
       lease.touch();
       trace.message(event);
-      for (const f of translator.push(event.type, event)) res.write(f);
+      // The frames one upstream event becomes go out in one write (one syscall), as soon as it arrived.
+      const frames = translator.push(event.type, event);
+      if (frames.length > 0) res.write(frames.length === 1 ? frames[0]! : frames.join(''));
       if (translator.done || res.destroyed) break;
     }
     // An upstream stream that ended without its stop is reported as failed by finish(), never as complete.
