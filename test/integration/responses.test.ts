@@ -4,6 +4,7 @@ import { zodTextFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../fixtures/proxy-harness.js';
+import { anthropicSse } from '../fixtures/anthropic-sse.js';
 
 let h: Harness;
 let openai: OpenAI;
@@ -116,6 +117,27 @@ describe('responses.stream', () => {
     const final = await stream.finalResponse();
     expect(JSON.parse(args)).toEqual({ location: 'Paris' });
     expect(final.output.find((i) => i.type === 'function_call')).toMatchObject({ name: 'get_weather', arguments: args });
+  });
+
+  it('thinking: reasoning summary deltas, and encrypted_content goes back as the thinking block with its signature', async () => {
+    h.upstream.enqueue({ kind: 'raw', status: 200, headers: ['content-type', 'text/event-stream'], body: anthropicSse.thinkingThenText('claude-sonnet-4-5', 'Let me think.', 'SIG-abc', 'Done.') });
+    const stream = openai.responses.stream({ model: 'gpt-5-codex', input: 'Think', reasoning: { effort: 'low', summary: 'auto' }, include: ['reasoning.encrypted_content'] });
+    let summary = '';
+    for await (const e of stream) if (e.type === 'response.reasoning_summary_text.delta') summary += e.delta;
+    const final = await stream.finalResponse();
+    expect(summary).toBe('Let me think.');
+    expect(final.output_text).toBe('Done.');
+    const reasoning = final.output.find((i) => i.type === 'reasoning') as OpenAI.Responses.ResponseReasoningItem;
+    expect(reasoning.encrypted_content).toBe('claude-thinking:SIG-abc');
+    const before = h.upstream.requests.length;
+    await openai.responses.create({
+      model: 'gpt-5-codex',
+      reasoning: { effort: 'low' },
+      input: [{ role: 'user', content: 'Think' }, reasoning, ...final.output.filter((i) => i.type === 'message'), { role: 'user', content: 'Again' }] as OpenAI.Responses.ResponseInput,
+    });
+    const sent = sentSince(before)[0]!.json as any;
+    expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect(sent.messages[1].content).toEqual([{ type: 'thinking', thinking: 'Let me think.', signature: 'SIG-abc' }, { type: 'text', text: 'Done.' }]);
   });
 
   it('a stream the upstream breaks ends with response.failed and error, never completed', async () => {
