@@ -61,9 +61,9 @@ export interface Envelope {
 }
 
 /**
- * The Response object around the output, echoing the request's settings the way OpenAI does. The tool list (tens
- * of KiB for Codex) is echoed only in a final object, not in response.created/in_progress, so a stream does not
- * write it three times.
+ * The Response object around the output, echoing the request's settings the way OpenAI does, except the tool list:
+ * `tools` is always [] (the client has its tools; the SDKs parse calls against the request's own list, and echoing
+ * Codex's would add ~40 KiB to every answer and to three events of every stream).
  */
 export function responseObject(ctx: ResponsesContext, e: Envelope): Record<string, unknown> {
   const r = ctx.request;
@@ -90,7 +90,7 @@ export function responseObject(ctx: ResponsesContext, e: Envelope): Record<strin
     temperature: r.temperature ?? null,
     text: { format: r.text?.format ?? { type: 'text' } },
     tool_choice: r.tool_choice ?? 'auto',
-    tools: e.status === 'in_progress' ? [] : (r.tools ?? []),
+    tools: [],
     top_p: r.top_p ?? null,
     truncation: 'disabled',
     usage: e.usage,
