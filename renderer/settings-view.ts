@@ -84,6 +84,10 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
     controls = new Map();
     savePath = view.save_path;
     form.replaceChildren();
+    // Names in the file that ccproxy does not read (a typo, or a newer version's key): kept in the file, said here.
+    if (view.unknown?.length) {
+      form.appendChild(h('div', { class: 'card settings-unknown', role: 'note' }, h('p', {}, 'Not read from the file (kept there as written):'), h('ul', {}, ...view.unknown.map((u) => h('li', {}, u.message)))));
+    }
     // A value saved in the file but overridden (environment, flag) says both values and when the saved one applies.
     const shadowed = new Map((view.shadowed ?? []).map((s) => [s.path, s.message]));
     const noteFor = (path: string) => shadowed.get(path) ?? sourceNote(path, view.sources[path], view.env_overrides[path]);

@@ -1,6 +1,7 @@
 // The server side of the contract: one dispatcher that both transports (Electron IPC, admin HTTP) call.
 // Every payload crossing a boundary is validated here with zod, so the transports stay thin.
 import { z } from 'zod';
+import { unknownSettings } from '../config/unknown.js';
 import type {
   ApiEvents,
   ApiOperations,
@@ -101,6 +102,11 @@ export function createServerApi(backend: ApiBackend, statsIntervalMs = 1000): Se
       const parsed = requestSchemas[op].safeParse(payload);
       if (!parsed.success) {
         throw new ApiRequestError(`Invalid payload for ${op}: ${z.prettifyError(parsed.error)}`);
+      }
+      // A typo in a save (`pool_setting`, `maxsize`) would be written and then ignored: refused, naming the nearest name.
+      if (op === 'saveSettings' || op === 'validateSettings') {
+        const unknown = unknownSettings(parsed.data as Record<string, unknown>);
+        if (unknown.length) throw new ApiRequestError(`Not saved: ${unknown.map((u) => u.message).join(' ')} Nothing was written.`);
       }
       const handler = handlers[op] as (req: unknown) => Promise<never>;
       return handler(parsed.data);

@@ -96,6 +96,18 @@ export interface SettingsView {
    * message beside the field, since the saved value is what applies once the variable is gone.
    */
   shadowed: ShadowedSetting[];
+  /** Sections and keys in the file that ccproxy does not read (typos, or a newer version's): kept, and shown as a notice. */
+  unknown?: UnknownSetting[];
+}
+
+/** A section or key ccproxy does not read, with the nearest name it does read. */
+export interface UnknownSetting {
+  /** "pool_setting" (a section) or "pool_settings.maxsize" (a key). */
+  path: string;
+  /** The nearest valid path, or null when nothing is close. */
+  nearest: string | null;
+  /** One sentence: "`[pool_setting]` is not a section ccproxy reads; did you mean `[pool_settings]`?" */
+  message: string;
 }
 
 /** A value saved in the file but not in effect, because an environment variable or a flag sets it. */

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { ValueSource } from '../common/contract.js';
-import { configSchema, SECTION_SCHEMAS, type Config } from './schema.js';
+import { configSchema, type Config } from './schema.js';
+import { unknownSettings } from './unknown.js';
 import { FIELDS, allowedText } from './meta.js';
 import { maskValue } from './secrets.js';
 import { cliLayer, envLayer, getPath, hasPath, mergeLayers, type CliOverrides, type Layer } from './layers.js';
@@ -123,16 +124,25 @@ export function validateLayers(
     }
     return { config: result.data, sources };
   }
-  const problems = result.error.issues.map((issue) => {
+  // A cross-field rule (min_size ≤ max_size) only means something when both values are valid on their own:
+  // with `max_size = 0` the range message is the whole story.
+  const rangeBroken = new Set(result.error.issues.filter((i) => i.code !== 'custom').map((i) => String(i.path[0])));
+  const issues = result.error.issues.filter((i) => i.code !== 'custom' || !rangeBroken.has(String(i.path[0])));
+  const valueOf = (p: string) => (hasPath(merged, p) ? getPath(merged, p) : FIELDS[p]?.default);
+  const named = (p: string) => `${p} = ${JSON.stringify(maskValue(p, valueOf(p))) ?? 'nothing'} (from ${describeSource(p, sources, envNames, file)})`;
+  const problems = issues.map((issue) => {
     const p = issue.path.slice(0, 2).join('.');
     const field = FIELDS[p] ? p : issue.path[0] === 'model_mapping' ? 'model_mapping' : p;
     const value = issue.path.length ? getPath(merged, p) : merged;
     const where = describeSource(field, sources, envNames, file);
     // A message may be logged or shown: a secret (or the credentials in a proxy URL) is never echoed.
     const shown = JSON.stringify(maskValue(field, value)) ?? 'nothing';
+    // Each side of a cross-field rule names the layer that set it: the file is not blamed for an environment value.
     if (issue.code === 'custom' && p === 'pool_settings.min_size') {
-      const max = getPath(merged, 'pool_settings.max_size') ?? FIELDS['pool_settings.max_size']!.default;
-      return { path: p, message: `Invalid setting in ${where}: pool_settings.min_size = ${shown} is greater than pool_settings.max_size = ${JSON.stringify(max)}; min_size must be at most max_size.` };
+      return { path: p, message: `Invalid settings: ${named('pool_settings.min_size')} is greater than ${named('pool_settings.max_size')}; min_size must be at most max_size.` };
+    }
+    if (issue.code === 'custom' && p === 'server.headers_timeout') {
+      return { path: p, message: `Invalid settings: ${named('server.headers_timeout')} is greater than ${named('server.request_timeout')}; headers_timeout must be at most request_timeout.` };
     }
     if (issue.code === 'custom') return { path: p, message: `Invalid setting in ${where}: ${p} = ${shown}: ${issue.message}.` };
     const extra = field === 'model_mapping' ? ` (${issue.message})` : '';
@@ -161,17 +171,9 @@ function isReadableFile(p: string): boolean {
   }
 }
 
-function unknownKeyWarnings(file: Layer, filePath: string): string[] {
-  const warnings: string[] = [];
-  for (const [section, schema] of Object.entries(SECTION_SCHEMAS)) {
-    const known = Object.keys((schema as unknown as { shape: object }).shape);
-    const values = file[section];
-    if (!values || typeof values !== 'object') continue;
-    for (const key of Object.keys(values)) {
-      if (!known.includes(key)) warnings.push(`Ignoring unknown setting ${section}.${key} in ${filePath} (known: ${known.join(', ')}).`);
-    }
-  }
-  return warnings;
+/** One WARN line per section or key of the file ccproxy does not read; the file itself is left as it is. */
+export function unknownSettingWarnings(file: Layer, filePath: string): string[] {
+  return unknownSettings(file).map((u) => `${u.message} (in ${filePath}; left as it is)`);
 }
 
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
@@ -187,7 +189,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     configPath: found,
     savePath,
     warnings: [
-      ...(found ? unknownKeyWarnings(file, found) : []),
+      ...(found ? unknownSettingWarnings(file, found) : []),
       // The environment hides these today; said at every start so they are fixed before it goes away.
       ...(found ? fileAloneProblems(file, found).map((p) => `${p.message} The environment or a flag hides it now; a start without them would fail.`) : []),
       ...(config.upstream.api_key && config.upstream.auth_token ? ['Both upstream.api_key and upstream.auth_token are set; api_key is used.'] : []),

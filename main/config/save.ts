@@ -6,6 +6,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { patch as patchTomlText, stringify as stringifyToml } from '@decimalturn/toml-patch';
 import { parse as parseToml } from 'smol-toml';
 import { ConfigError } from './load.js';
+import { unknownSettings } from './unknown.js';
+import { patchTextRanges } from './text-patch.js';
 import type { Layer } from './layers.js';
 import { readTextIfExists, resolveSaveTarget, writeFileAtomic } from './atomic-write.js';
 
@@ -41,6 +43,14 @@ export function parseTomlText(text: string | null, file: string): Layer {
   }
 }
 
+function parseTomlTextOrNull(text: string): Layer | null {
+  try {
+    return parseToml(text) as Layer;
+  } catch {
+    return null;
+  }
+}
+
 /** What a save will write, worked out before anything is touched. */
 export interface PlannedWrite {
   /** The path the user knows (may be a link). */
@@ -56,6 +66,9 @@ export interface PlannedWrite {
 
 /** Reads the file as it is now (someone may have edited it), applies the patch to its text. Writes nothing. */
 export function planSave(file: string, patch: Layer): PlannedWrite {
+  // Every caller (window, admin API, tray) ends here: a name ccproxy does not read is never written.
+  const unknown = unknownSettings(patch);
+  if (unknown.length) throw new ConfigError(unknown.map((u) => ({ path: u.path, message: `Not saved: ${u.message} Nothing was written.` })));
   const target = resolveSaveTarget(file);
   const before = readTextIfExists(target);
   let beforeFile: Layer;
@@ -65,9 +78,13 @@ export function planSave(file: string, patch: Layer): PlannedWrite {
     throw new ConfigError([`Cannot save settings: ${(err as Error).message}. Fix the file by hand first; nothing was changed.`]);
   }
   const nextFile = applyPatch(beforeFile, patch);
-  const after = renderToml(before, nextFile);
-  // The patch library must give back exactly the data we asked for; a surprise is refused, not written.
-  if (!isDeepStrictEqual(parseTomlText(after, file), parseTomlText(renderToml(null, nextFile), file))) {
+  const expected = parseTomlText(renderToml(null, nextFile), file);
+  const gives = (text: string | null) => text !== null && isDeepStrictEqual(parseTomlTextOrNull(text), expected);
+  // First the changed keys' own text ranges (every other byte kept); a layout that cannot be patched that way
+  // goes through toml-patch. Either must give back exactly the data asked for; a surprise is refused, not written.
+  const ranged = before !== null && before.trim() !== '' ? patchTextRanges(before, beforeFile, nextFile) : null;
+  const after = gives(ranged) ? ranged! : renderToml(before, nextFile);
+  if (!gives(after)) {
     throw new ConfigError([`Cannot save settings to ${file}: editing its text in place did not give the expected values. Nothing was changed.`]);
   }
   return { file, target, before, beforeFile, after, nextFile };

@@ -59,7 +59,7 @@ describe('ccproxy CLI', () => {
   it('an invalid setting stops it before listening, with the message and exit code 2', async () => {
     const run = runCli(['--port', '0'], { POOL_SETTINGS__MIN_SIZE: '50', POOL_SETTINGS__MAX_SIZE: '5' });
     expect(await run.exited).toBe(2);
-    expect(run.err()).toContain('pool_settings.min_size = 50 is greater than pool_settings.max_size = 5');
+    expect(run.err()).toContain('pool_settings.min_size = 50 (from environment variable POOL_SETTINGS__MIN_SIZE) is greater than pool_settings.max_size = 5 (from environment variable POOL_SETTINGS__MAX_SIZE)');
   });
 
   describe('graceful shutdown', () => {

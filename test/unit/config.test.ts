@@ -99,7 +99,7 @@ describe('invalid values', () => {
 
   it('min_size above max_size is refused with both values', () => {
     const file = write(path.join(dir, 'mm.toml'), '[pool_settings]\nmin_size = 20\nmax_size = 10\n');
-    expect(errorOf(() => loadConfig({ configPath: file, env: {}, cwd: dir, home })).message).toContain('pool_settings.min_size = 20 is greater than pool_settings.max_size = 10');
+    expect(errorOf(() => loadConfig({ configPath: file, env: {}, cwd: dir, home })).message).toContain(`pool_settings.min_size = 20 (from ${file}) is greater than pool_settings.max_size = 10 (from ${file})`);
   });
 
   it('booleans, URLs, levels and model mapping are checked', () => {
@@ -126,7 +126,39 @@ describe('invalid values', () => {
 
   it('unknown keys in known sections are reported as warnings, not errors', () => {
     const file = write(path.join(dir, 'u.toml'), '[pool_settings]\nmax_sise = 5\n');
-    expect(loadConfig({ configPath: file, env: {}, cwd: dir, home }).warnings[0]).toContain('Ignoring unknown setting pool_settings.max_sise');
+    expect(loadConfig({ configPath: file, env: {}, cwd: dir, home }).warnings).toEqual([
+      `\`max_sise\` is not a setting of [pool_settings] that ccproxy reads; did you mean \`max_size\`? (in ${file}; left as it is)`,
+    ]);
+  });
+
+  it('an unknown section is one warning naming the nearest section; its values are not read', () => {
+    const file = write(path.join(dir, 'u.toml'), '[pool_setting]\nmax_size = 9\n[server]\nport = 8001\n');
+    const l = loadConfig({ configPath: file, env: {}, cwd: dir, home });
+    expect(l.warnings).toEqual([`\`[pool_setting]\` is not a section ccproxy reads; did you mean \`[pool_settings]\`? (in ${file}; left as it is)`]);
+    expect(l.config.pool_settings.max_size).toBe(10);
+  });
+
+  it('a name nothing is close to lists what is read instead of guessing', () => {
+    const file = write(path.join(dir, 'u.toml'), '[zzz]\na = 1\n');
+    expect(loadConfig({ configPath: file, env: {}, cwd: dir, home }).warnings[0]).toMatch(/^`\[zzz\]` is not a section ccproxy reads; the sections it reads are `server`, `pool_settings`/);
+  });
+
+  it('max_size = 0 gives its range message alone, nothing about min_size', () => {
+    const file = write(path.join(dir, 'z.toml'), '[pool_settings]\nmax_size = 0\n');
+    const err = errorOf(() => loadConfig({ configPath: file, env: {}, cwd: dir, home }));
+    expect(err.problems).toEqual([{ path: 'pool_settings.max_size', message: `Invalid setting in ${file}: pool_settings.max_size = 0; allowed: a whole number from 1 to 100.` }]);
+  });
+
+  it('min_size from the file against max_size from the environment names each layer', () => {
+    const file = write(path.join(dir, 'm.toml'), '[pool_settings]\nmin_size = 30\n');
+    const err = errorOf(() => loadConfig({ configPath: file, env: { POOL_SETTINGS__MAX_SIZE: '20' }, cwd: dir, home }));
+    expect(err.message).toBe(`Invalid settings: pool_settings.min_size = 30 (from ${file}) is greater than pool_settings.max_size = 20 (from environment variable POOL_SETTINGS__MAX_SIZE); min_size must be at most max_size.`);
+  });
+
+  it('a default on one side is named as the default, never as "nothing"', () => {
+    const err = errorOf(() => loadConfig({ env: { POOL_SETTINGS__MIN_SIZE: '11' }, cwd: dir, home }));
+    expect(err.message).toBe('Invalid settings: pool_settings.min_size = 11 (from environment variable POOL_SETTINGS__MIN_SIZE) is greater than pool_settings.max_size = 10 (from defaults); min_size must be at most max_size.');
+    expect(err.message).not.toContain('nothing');
   });
 });
 
