@@ -44,6 +44,8 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
     let mayHaveLeft = false;
     let clientGone = false;
     let isSse = false;
+    /** Whether a body chunk was written: the head then leaves with it. (res.headersSent is true from writeHead on, sent or not.) */
+    let wroteBody = false;
     let status = 0;
     let settled = false;
     let corked = false;
@@ -93,7 +95,7 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
         res.writeHead(statusCode, statusText, lines);
         // A streaming client should see the status before the first event, but when the first event came in the
         // same packet (onData runs before this microtask) head and event leave together in one write.
-        if (isSse) queueMicrotask(() => res.headersSent || res.destroyed || res.flushHeaders());
+        if (isSse) queueMicrotask(() => wroteBody || res.destroyed || res.flushHeaders());
         return true;
       },
       onBodySent(chunk) {
@@ -102,6 +104,7 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
       onData(chunk) {
         lease.touch();
         trace.data(chunk);
+        wroteBody = true;
         // Chunks undici parsed from one packet go out in one write, not one each.
         if (!corked) {
           corked = true;

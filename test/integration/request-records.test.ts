@@ -24,6 +24,8 @@ describe('records of Anthropic requests', () => {
   afterAll(() => h.close());
 
   it('a JSON answer: model, status, timings, connection, request-id, stop reason and usage as the client saw them', async () => {
+    // A connection this test used once already, so the answer below is served by a reused one whatever ran before.
+    await postMessage(h.url).then((r) => r.text());
     const { data, response } = await h.client({ defaultHeaders: { 'user-agent': 'records-test/1.0' } }).messages.create(MESSAGE).withResponse();
     const r = await last(h);
     expect(r).toMatchObject({
@@ -93,10 +95,15 @@ describe('records of Anthropic requests', () => {
     if (status === 429) expect(after.rate_limits.retry_after).toMatchObject({ seconds: 4 });
   });
 
-  it('the latest rate-limit headroom is kept', async () => {
+  it('the latest rate-limit headroom is kept: the exact header values', async () => {
     await postMessage(h.url).then((r) => r.text());
+    const res = await postMessage(h.url);
+    await res.text();
+    const header = (name: string) => res.headers.get(`anthropic-ratelimit-${name}`);
+    // The fake counts down, so after two requests remaining is below the limit: reading the wrong line shows.
+    expect(Number(header('requests-remaining'))).toBeLessThan(Number(header('requests-limit')));
     const { rate_limits } = await h.stats();
-    expect(rate_limits.requests).toMatchObject({ limit: 4000, remaining: expect.any(Number), reset: expect.stringMatching(/Z$/) });
+    expect(rate_limits.requests).toEqual({ limit: Number(header('requests-limit')), remaining: Number(header('requests-remaining')), reset: header('requests-reset') });
     expect(rate_limits.tokens).toMatchObject({ limit: 400000 });
   });
 
@@ -122,24 +129,68 @@ describe('records of Anthropic requests', () => {
   });
 
   it('GET /requests is newest first and honours limit; a bad limit is a 400', async () => {
+    for (let i = 0; i < 3; i++) await postMessage(h.url).then((r) => r.text());
+    await last(h);
     const all = await records(h);
-    expect(all.length).toBeGreaterThan(5);
+    expect(all.length).toBeGreaterThanOrEqual(3);
     const starts = all.map((r: any) => r.started_at);
     expect([...starts].sort().reverse()).toEqual(starts);
     expect(await records(h, 2)).toHaveLength(2);
     expect((await fetch(`${h.url}/requests?limit=-1`)).status).toBe(400);
   });
 
+});
+
+describe('the request_history ring', () => {
+  it('holds exactly request_history records, the newest ones', async () => {
+    const h = await startHarness({ config: { logging: { request_history: 3 }, pool_settings: { min_size: 1 } } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await postMessage(h.url);
+        await res.text();
+        ids.push(res.headers.get('request-id')!);
+      }
+      await eventually(async () => expect((await records(h, 100)).every((r: any) => r.duration_ms !== null)).toBe(true));
+      const kept = await records(h, 100);
+      expect(kept).toHaveLength(3);
+      expect(kept.map((r: any) => r.request_id)).toEqual(ids.slice(-3).reverse());
+      const usage = await (await fetch(`${h.url}/usage`)).json();
+      expect(usage.models['claude-haiku-4-5'].requests).toBe(5); // totals count every request; the ring keeps 3
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('usage totals', () => {
   it('GET /usage adds up tokens and errors per model; /metrics counts tokens by model and kind', async () => {
-    const usage = await (await fetch(`${h.url}/usage`)).json();
-    const haiku = usage.models['claude-haiku-4-5'];
-    expect(haiku.requests).toBeGreaterThan(5);
-    expect(haiku.errors).toBeGreaterThanOrEqual(4);
-    expect(haiku.input_tokens).toBeGreaterThan(0);
-    expect(haiku.cache_read_input_tokens).toBe(5);
-    const metrics = await (await fetch(`${h.url}/metrics`)).text();
-    expect(metrics).toMatch(/ccproxy_tokens_total\{model="claude-haiku-4-5",kind="output"\} \d+/);
-    expect(metrics).toMatch(/ccproxy_api_requests_total\{route="anthropic",status_class="4xx",error_type="rate_limit_error"\} 1/);
+    // Its own proxy: the totals below are exactly what this test sent.
+    const h = await startHarness({ config: { pool_settings: { min_size: 1, max_size: 4 } } });
+    try {
+      const a = await h.client().messages.create(MESSAGE);
+      const b = await h.client().messages.create(MESSAGE);
+      const body = { id: 'msg_gz', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], stop_reason: 'end_turn', usage: { input_tokens: 11, output_tokens: 22, cache_read_input_tokens: 5 } };
+      h.upstream.enqueue({ kind: 'raw', status: 200, headers: ['content-type', 'application/json'], body: Buffer.from(JSON.stringify(body)) });
+      await (await postMessage(h.url)).text();
+      h.upstream.enqueue({ kind: 'error', status: 429, retryAfter: 4 });
+      await (await postMessage(h.url)).text();
+      await eventually(async () => expect((await records(h)).filter((r: any) => r.duration_ms !== null)).toHaveLength(4));
+      const usage = await (await fetch(`${h.url}/usage`)).json();
+      const haiku = usage.models['claude-haiku-4-5'];
+      expect(haiku).toMatchObject({
+        requests: 4,
+        errors: 1,
+        input_tokens: a.usage.input_tokens + b.usage.input_tokens + 11,
+        output_tokens: a.usage.output_tokens + b.usage.output_tokens + 22,
+        cache_read_input_tokens: 5,
+      });
+      const metrics = await (await fetch(`${h.url}/metrics`)).text();
+      expect(metrics).toContain(`ccproxy_tokens_total{model="claude-haiku-4-5",kind="output"} ${a.usage.output_tokens + b.usage.output_tokens + 22}`);
+      expect(metrics).toMatch(/ccproxy_api_requests_total\{route="anthropic",status_class="4xx",error_type="rate_limit_error"\} 1\n/);
+    } finally {
+      await h.close();
+    }
   });
 });
 
@@ -188,6 +239,20 @@ describe('records of OpenAI requests', () => {
 });
 
 describe('an unreachable upstream', () => {
+  it('a failed request alone (no warm-up ran) makes it unreachable, with the reason', async () => {
+    const port = await closedPort();
+    const h = await startHarness({ upstreamUrl: `http://127.0.0.1:${port}`, config: { pool_settings: { min_size: 0, warmup_on_startup: false } }, runtime: { housekeepingMs: 0 } });
+    try {
+      // Nothing has tried the upstream yet.
+      expect((await (await fetch(`${h.url}/health`)).json()).upstream).toBe('unknown');
+      expect((await postMessage(h.url)).status).toBe(502);
+      expect((await (await fetch(`${h.url}/health`)).json())).toMatchObject({ upstream: 'unreachable', upstream_error: expect.stringContaining('ECONNREFUSED') });
+      expect((await h.stats()).upstream).toMatchObject({ state: 'unreachable', consecutive_failures: 1 });
+    } finally {
+      await h.close();
+    }
+  });
+
   it('is said so by /health, /pool/stats and the status, and an ERROR line; it clears when the upstream answers', async () => {
     const port = await closedPort();
     const h = await startHarness({ upstreamUrl: `http://127.0.0.1:${port}`, runtime: { housekeepingMs: 0 } });

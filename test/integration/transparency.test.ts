@@ -71,6 +71,11 @@ describe('request headers', () => {
     expect(seen.body).toBe(body);
     const sent = messageLines(lines.flat()).filter(([k]) => k !== 'X-Hop');
     expect(messageLines(seen.rawHeaders)).toEqual(sent);
+    // messageLines leaves hop-by-hop names out of both sides, so the dropped lines are looked for by name.
+    const names = seen.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    for (const dropped of ['te', 'keep-alive', 'x-hop', 'expect', 'transfer-encoding']) expect(names, dropped).not.toContain(dropped);
+    expect(names.filter((n) => n === 'connection')).toHaveLength(1);
+    expect(seen.headers.connection).toBe('keep-alive');
     // What HTTP itself needs, and nothing else: the upstream's Host, keep-alive, the same length.
     expect(seen.headers.host).toBe(new URL(h.upstream.url).host);
     expect(seen.headers['content-length']).toBe(String(Buffer.byteLength(body)));
@@ -199,7 +204,6 @@ describe('request bodies and slow clients', () => {
   });
 
   it('a chunked body over the limit is cut with 413 and never completes upstream', async () => {
-    const before = h.upstream.requests.length;
     const answer = await new Promise<number>((resolve, reject) => {
       const { port } = new URL(h.url);
       const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': 'k-123456', 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
@@ -211,7 +215,8 @@ describe('request bodies and slow clients', () => {
       req.end();
     });
     expect(answer).toBe(413);
-    expect(h.upstream.requests.length).toBe(before);
+    // Looked for by its bytes: a warm-up HEAD landing meanwhile is no business of this test.
+    expect(h.upstream.requests.filter((r) => r.body.includes('yyyy'))).toEqual([]);
   });
 
   it('a client that drips its headers is cut after headers_timeout', async () => {
