@@ -20,5 +20,8 @@ echo "test: type check"
 npx tsc --noEmit
 echo "test: build"
 npm run -s build
-echo "test: vitest"
-npx vitest run "$@"
+# Shuffled, so no test leans on another having run first; the seed is printed so a failure can be replayed:
+#   VITEST_SEED=12345 npm test
+seed="${VITEST_SEED:-$(( (RANDOM << 15) | RANDOM ))}"
+echo "test: vitest, shuffled with seed $seed (replay: VITEST_SEED=$seed npm test)"
+npx vitest run --sequence.shuffle --sequence.seed="$seed" "$@"
