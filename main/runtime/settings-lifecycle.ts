@@ -3,7 +3,7 @@
 // running proxy agree) or not at all. A save therefore opens a new listener *before* it writes the file, and
 // puts the old text back if applying fails afterwards; saves and file reloads run one at a time.
 import type { FieldError, SaveResult, SettingsPatch, SettingsView } from '../common/contract.js';
-import { validateLayers, type LoadedConfig } from '../config/load.js';
+import { unknownSettingWarnings, validateLayers, type LoadedConfig } from '../config/load.js';
 import type { Layer } from '../config/layers.js';
 import { commitWrite, parseTomlText, undoWrite } from '../config/save.js';
 import { resolveSaveTarget } from '../config/atomic-write.js';
@@ -242,6 +242,7 @@ export class RunningSettings implements SettingsLifecycle {
       return;
     }
     for (const p of hiddenProblems({ ...before.layers, file }, before.envNames, before.savePath)) log.warn(`[SETTINGS] ${p.message}`);
+    for (const w of unknownSettingWarnings(file, before.savePath)) log.warn(`[SETTINGS] ${w}`);
     if (next.config.pool_settings.enabled !== before.config.pool_settings.enabled) this.poolingOverride = null;
     this.loaded = { ...before, config: next.config, sources: next.sources, configPath: before.savePath, layers: { ...before.layers, file } };
     log.info(`[SETTINGS] ${before.savePath} changed on disk; applying it`);

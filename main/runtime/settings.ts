@@ -9,6 +9,7 @@ import { planSave, type PlannedWrite } from '../config/save.js';
 import type { Config } from '../config/schema.js';
 import { maskValue, unmaskValue } from '../config/secrets.js';
 import { hiddenProblems, shadowedSettings } from '../config/shadow.js';
+import { unknownSettings } from '../config/unknown.js';
 
 export { SECRET_MASK } from '../config/secrets.js';
 
@@ -31,6 +32,7 @@ export function settingsView(loaded: LoadedConfig): SettingsView {
     save_path: loaded.savePath,
     fields,
     shadowed: loaded.configPath ? shadowedSettings(loaded.layers, loaded.envNames, loaded.savePath) : [],
+    unknown: loaded.configPath ? unknownSettings(loaded.layers.file) : [],
   };
 }
 
