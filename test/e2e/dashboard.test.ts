@@ -163,6 +163,18 @@ describe.skipIf(!hasChromium)('dashboard (headless Chromium)', () => {
     await page.fill('#log-search', '');
   });
 
+  it('lists the names in the file that ccproxy does not read, with the nearest valid one', async () => {
+    const typo = await startDashboardEnv({ extraToml: '[pool_setting]\nmax_size = 9\n' });
+    const typoPage = await browser.newPage();
+    try {
+      await typoPage.goto(`${typo.url}/ui/#settings`);
+      await expect.poll(() => typoPage.textContent('.settings-unknown')).toContain('`[pool_setting]` is not a section ccproxy reads; did you mean `[pool_settings]`?');
+    } finally {
+      await typoPage.close();
+      await typo.close();
+    }
+  });
+
   it('works with a client token given as ?token= and says how when it is missing', async () => {
     const secured = await startDashboardEnv({ extraToml: '[security]\nauth_token = "e2e-token-42"\n' });
     const tokenPage = await browser.newPage();
