@@ -56,7 +56,8 @@ describe.skipIf(!hasChromium)('settings save (headless Chromium)', () => {
     await page.click('#tab-settings');
     await expect.poll(() => toast.count()).toBe(3);
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-    await page.waitForTimeout(100);
+    // Two animation frames: the scroll has been laid out (a condition, not a guess at how long that takes).
+    await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
     const overlap = await page.evaluate(() => {
       const t = document.querySelector('.toasts')!.getBoundingClientRect();
       const fields = [...document.querySelectorAll('.view-settings [data-path]')];
