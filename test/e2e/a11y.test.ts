@@ -4,7 +4,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openDashboardSession, seriousA11yViolations, type DashboardEnv } from './helpers.js';
+import { hasChromium, openDashboardSession, seriousA11yViolations, until, type DashboardEnv } from './helpers.js';
 
 const VIEWS = ['stats', 'requests', 'logs', 'settings'] as const;
 
@@ -20,7 +20,8 @@ describe.skipIf(!hasChromium)('accessibility (axe-core, headless Chromium)', () 
     await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
     env.upstream.enqueue({ kind: 'error', status: 429 });
     await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'limited' }] }).catch(() => {});
-    await page.waitForTimeout(1200); // one stats tick with the rate limits and errors in it
+    // A stats tick with the rate limits and errors in it has reached the page (1 of 2 requests failed).
+    await until(async () => (await page.textContent('#stat-error_rate')) === '50%', 15_000, 'the error rate on the page');
   });
 
   afterAll(async () => {
@@ -38,7 +39,8 @@ describe.skipIf(!hasChromium)('accessibility (axe-core, headless Chromium)', () 
           await page.waitForSelector('#request-detail:not([hidden])');
         }
         if (view === 'stats') await page.click('#setup-snippets summary'); // the open snippets panel too
-        await page.waitForTimeout(400); // highlights and transitions settle (axe reads computed colours)
+        // Highlights and transitions settle (axe reads computed colours): every finite animation has finished.
+        await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => {}))));
         const found = await seriousA11yViolations(page);
         if (view === 'stats') await page.keyboard.press('Escape');
         expect(found).toEqual([]);
