@@ -4,9 +4,11 @@
 //
 // The proxy runs in this same process, so nothing here may block the event loop once the runtime exists: no
 // dialog.showErrorBox (synchronous) after that point, only notifications and asynchronous message boxes.
+import path from 'node:path';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { PortInUseError, type Runtime } from '../runtime/runtime.js';
 import { installAppMenu } from './app-menu.js';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppSchemeHandler } from './app-scheme.js';
 import type { DesktopElectron } from './electron-surface.js';
 import type { TrayState, TrayIcon } from './icons.js';
 import { registerIpc, type IpcHandle } from './ipc.js';
@@ -37,7 +39,12 @@ export interface DesktopOptions {
   devTools?: boolean;
   /** Added to shutdown_grace: how long Quit waits for the runtime at most (default 5 s). */
   quitMarginMs?: number;
+  /** How long the runtime gets when the OS ends the session (default 3 s). */
+  osShutdownCapMs?: number;
 }
+
+/** The Settings view with the port field focused (the renderer reads the page's fragment). */
+export const PORT_SETTING_VIEW = 'settings/server.port';
 
 export interface DesktopHandle {
   runtime: Runtime;
@@ -48,9 +55,14 @@ export interface DesktopHandle {
   problems: ProblemReporter;
 }
 
+/** The port-in-use message in the desktop's words (the runtime's own names the CLI's flag and variables). */
+export function desktopPortInUse(err: PortInUseError): string {
+  return `Port ${err.port} on ${err.host} is already in use (another ccproxy, or another program). Stop it, or change the port in Settings.`;
+}
+
 /** Starts the app; resolves once the runtime has tried to start (null when this instance is not the app). */
 export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | null> {
-  const { app, dialog, Notification } = opts.electron;
+  const { app, dialog, Notification, protocol } = opts.electron;
 
   // A second launch would fight for the same port and config file: hand over to the running app and leave.
   if (!app.requestSingleInstanceLock()) {
@@ -65,8 +77,12 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   app.on('activate', () => windows?.show());
   // The tray keeps the app alive; Electron's default would quit when the (hidden) window is closed for good.
   app.on('window-all-closed', () => {});
+  // Only possible before the app is ready: app:// becomes a standard, secure origin of its own.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
   await app.whenReady();
+  // The window's page, its script and styles: served from dist/renderer only (app-scheme.ts).
+  protocol.handle(APP_SCHEME, createAppSchemeHandler(path.dirname(opts.paths.rendererIndex)));
   app.dock?.hide(); // a menu-bar app: no Dock icon (packaged builds also set LSUIElement)
   installAppMenu(opts.electron.Menu, opts.platform);
 
@@ -85,10 +101,10 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   const log = runtime.logBus.logger;
   // Held in a variable: a notification object that is garbage-collected loses its click handler.
   let lastNotification: unknown = null;
-  const notify = (title: string, body: string) => {
+  const notify = (title: string, body: string, view?: string) => {
     if (!Notification.isSupported()) return;
     const n = new Notification({ title, body });
-    n.on('click', () => windows?.show());
+    n.on('click', () => windows?.show(view));
     n.show();
     lastNotification = n;
   };
@@ -101,7 +117,6 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   windows = createWindowController({
     BrowserWindow: opts.electron.BrowserWindow,
     preloadPath: opts.paths.preload,
-    rendererIndex: opts.paths.rendererIndex,
     shell: opts.electron.shell,
     icon: opts.paths.appIcon,
     devTools: opts.devTools,
@@ -131,12 +146,18 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   });
   const channels = ipc;
 
+  // Windows tells windows, not the app, that the session ends (WM_ENDSESSION goes to every top-level window, hidden
+  // ones too), and a tray launch has no window: a hidden 1×1 window that never loads a page is there to hear it.
+  const sessionWindow = opts.platform === 'win32' ? new opts.electron.BrowserWindow({ show: false, width: 1, height: 1, skipTaskbar: true, focusable: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false } }) : null;
+
   const quit = installQuitHandling({
     app,
     runtime,
     started: () => startPromise ?? Promise.resolve(),
     log,
     marginMs: opts.quitMarginMs,
+    osCapMs: opts.osShutdownCapMs,
+    flushLog: () => runtime.logBus.flush(),
     onStopping: () => {
       win.markQuitting();
       tray?.setStopping();
@@ -144,8 +165,13 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
     onStopped: () => {
       channels.dispose();
       tray?.destroy();
+      if (sessionWindow && !sessionWindow.isDestroyed()) sessionWindow.destroy();
     },
   });
+  // The OS ends the session: stop quickly and never hold it up (quit.ts). powerMonitor's `shutdown` exists on
+  // Linux (logind's PrepareForShutdown) and macOS (shutdown, restart, logout); Windows has `session-end`.
+  if (opts.platform === 'win32') sessionWindow?.on('session-end', () => quit.sessionEnding('Windows session end (log off, shutdown or restart)'));
+  else opts.electron.powerMonitor.on('shutdown', (event) => quit.sessionEnding('system shutdown or logout', event));
 
   const loginItem = createLoginItem({ app, platform: opts.platform, execPath: opts.execPath ?? process.execPath, appPath: opts.appPath ?? process.cwd() });
   tray = createTrayController({
@@ -182,10 +208,14 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   } catch (err) {
     // The runtime stays usable in the error state: the window shows the message and a new port applies live.
     if (!quit.stopping) {
-      const message = (err as Error).message;
-      const title = err instanceof PortInUseError ? `ccproxy: port ${err.port} is in use` : 'ccproxy could not start';
-      notify(title, `${message} Open ccproxy to change the port.`);
-      win.show();
+      if (err instanceof PortInUseError) {
+        // The desktop app reads no --port flag: the way out is the Settings view, opened on the port field.
+        notify(`ccproxy: port ${err.port} is in use`, desktopPortInUse(err), PORT_SETTING_VIEW);
+        win.show(PORT_SETTING_VIEW);
+      } else {
+        notify('ccproxy could not start', `${(err as Error).message} Open ccproxy to see why.`);
+        win.show();
+      }
     }
   }
   return { runtime, tray, windows: win, ipc: channels, quit, problems: reporter };

@@ -1,8 +1,11 @@
 // Electron main-process entry (bundled to dist/main/desktop/main.js). The only module that imports `electron` at
 // runtime besides the preload: it gathers the real objects and hands them to runDesktop, which does the rest.
+// Logging is electron-log/node, not electron-log/main: the /main flavour registers IPC handlers
+// (`__ELECTRON_LOG__`) for renderer logging with no sender check as soon as it is imported, and the page logs
+// nothing through it. The file transport is the same; only its folder is taken from Electron below.
 import path from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, shell, Tray } from 'electron';
-import log from 'electron-log/main';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, shell, Tray } from 'electron';
+import log from 'electron-log/node';
 import { loadConfig } from '../config/load.js';
 import type { ElectronLogLike } from '../logging/log-bus.js';
 import { defaultPlugins } from '../proxy/plugins.js';
@@ -18,11 +21,15 @@ app.setPath('userData', path.join(app.getPath('appData'), 'ccproxy'));
 // Windows shows toasts only for an app id that matches the Start Menu shortcut (electron-builder.yml `appId`).
 if (process.platform === 'win32') app.setAppUserModelId('dev.ccproxy.desktop');
 
+// The folder electron-log/main would pick: Electron's `logs` path (~/Library/Logs/ccproxy on macOS, the userData
+// folder's logs/ elsewhere), read once the name and userData above are set.
+log.transports.file.resolvePathFn = () => path.join(app.getPath('logs'), 'main.log');
+
 const appPath = app.getAppPath(); // the checkout in development, …/resources/app.asar when packaged
 const paths = desktopPaths(appPath, process.platform);
 
 runDesktop({
-  electron: { app, Tray, Menu, BrowserWindow, ipcMain, nativeImage, shell, clipboard, dialog, Notification },
+  electron: { app, Tray, Menu, BrowserWindow, ipcMain, nativeImage, shell, clipboard, dialog, Notification, powerMonitor, protocol },
   platform: process.platform,
   paths,
   trayIcons: paths.trayIcons,
