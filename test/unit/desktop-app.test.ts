@@ -132,10 +132,17 @@ describe('desktop app wiring', () => {
     expect(fake.trays[0]!.menu!.item('error').label).toContain(`Port ${port} on 127.0.0.1 is already in use`);
     expect(fake.notifications).toHaveLength(1);
     expect(fake.notifications[0]).toMatchObject({ shown: true, options: { title: `ccproxy: port ${port} is in use` } });
+    // In the desktop's words: the app reads no --port flag and no PORT variable; Settings is where to change it.
+    const body = fake.notifications[0]!.options.body;
+    expect(body).toContain('change the port in Settings');
+    expect(body).not.toMatch(/--port|PORT=/);
     expect(fake.windows).toHaveLength(1); // opened so the user sees the message and can change the port
+    expect(fake.windows[0]!.loadedUrl).toBe('app://ccproxy/index.html#settings/server.port'); // on the port field
     fake.windows[0]!.close();
+    fake.windows[0]!.loadedUrl = null;
     fake.notifications[0]!.events.emit('click');
     expect(fake.windows[0]!.visible).toBe(true);
+    expect(fake.windows[0]!.loadedUrl).toBe('app://ccproxy/index.html#settings/server.port');
 
     const saved = await handle.runtime.saveSettings({ server: { port: 0 } });
     expect(saved.ok).toBe(true);
