@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATION_NAMES } from '../../main/common/contract.js';
+import { operationChannel } from '../../main/desktop/channels.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const MAIN = path.join(ROOT, 'dist', 'main', 'desktop', 'main.js');
@@ -22,7 +23,7 @@ function ensureBuilt(): void {
 
 /** A recording stand-in for the `electron` module: enough for main.ts to start the app, then it reports. */
 const FAKE_ELECTRON = String.raw`
-const report = { setPath: {}, windows: [], trays: [], errorBoxes: [] };
+const report = { setPath: {}, windows: [], trays: [], errorBoxes: [], ipc: [] };
 function finish(code) {
   process.stdout.write('\nFAKE_ELECTRON_REPORT ' + JSON.stringify(report) + '\n');
   process.exit(code);
@@ -72,7 +73,15 @@ export const protocol = {
   handle(scheme, handler) { handlers.set(scheme, handler); },
 };
 export const powerMonitor = { on(event) { (report.powerMonitor ??= []).push(event); return this; } };
-export const ipcMain = { handle() {}, removeHandler() {} };
+// Every way a channel can be registered in the main process is recorded (a library registering its own, too).
+export const ipcMain = {
+  handle(channel) { report.ipc.push('handle ' + channel); },
+  handleOnce(channel) { report.ipc.push('handleOnce ' + channel); },
+  on(channel) { report.ipc.push('on ' + channel); return this; },
+  once(channel) { report.ipc.push('once ' + channel); return this; },
+  addListener(channel) { report.ipc.push('on ' + channel); return this; },
+  removeHandler() {},
+};
 export const shell = { openExternal: async () => {}, openPath: async () => '' };
 export const clipboard = { writeText() {} };
 export const dialog = {
@@ -87,6 +96,7 @@ interface Report {
   name: string;
   windows: Array<{ preload: string; icon?: string; url?: string; sandbox: boolean; page?: { status: number; csp: string; html: string } }>;
   privileged?: Array<{ scheme: string; privileges: Record<string, boolean> }>;
+  ipc: string[];
   powerMonitor?: string[];
   trays: Array<{ image: string; tooltip?: string }>;
   errorBoxes: Array<{ title: string; content: string }>;
@@ -151,6 +161,13 @@ describe('dist/main/desktop/main.js, run with a stand-in electron', () => {
     expect(fs.existsSync(report.trays[0]!.image)).toBe(true);
     expect(report.trays[0]!.tooltip).toMatch(/Running at http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toContain(`[STARTUP] Starting ccproxy (config: ${cfg})`);
+  });
+
+  it('registers exactly the contract\'s IPC channels, all as invoke handlers: no other library adds any', () => {
+    const cfg = config('ipc.toml', '[server]\nport = 0\n\n[pool_settings]\nwarmup_on_startup = false\n\n[upstream]\nbase_url = "http://127.0.0.1:9"\n');
+    const { report } = run(['--config', cfg]);
+    // electron-log/main would add `on __ELECTRON_LOG__` and `handle __ELECTRON_LOG__` here, with no sender check.
+    expect([...report.ipc].sort()).toEqual(OPERATION_NAMES.map((op) => `handle ${operationChannel(op)}`).sort());
   });
 
   it('takes --config=FILE too; an invalid file gets the one blocking box (nothing is served yet), then exits', () => {
