@@ -166,7 +166,7 @@ async function desktopRun(): Promise<Milestones & { pageUrl?: string }> {
 async function paintMs(): Promise<number[]> {
   const { chromium } = await import('playwright-core');
   if (!fs.existsSync('/usr/bin/chromium')) return [];
-  const { createRuntime } = await import('../../main/runtime.js');
+  const { createRuntime } = await import('../../main/runtime/runtime.js');
   const { defaultPlugins } = await import('../../main/proxy/plugins.js');
   const { loadConfig } = await import('../../main/config/load.js');
   const log = (await import('electron-log/node')).default;

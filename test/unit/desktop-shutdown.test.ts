@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runDesktop, type DesktopOptions } from '../../main/desktop/bootstrap.js';
 import { trayIcons } from '../../main/desktop/icons.js';
 import { OS_SHUTDOWN_CAP_MS } from '../../main/desktop/quit.js';
-import type { Runtime } from '../../main/runtime.js';
+import type { Runtime } from '../../main/runtime/runtime.js';
 import { createFakeElectron, type FakeElectron } from '../fixtures/fake-electron.js';
 import { desktopTestEnv, until, type DesktopTestEnv } from './desktop-runtime.js';
 
