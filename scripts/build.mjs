@@ -12,7 +12,6 @@
 //
 // `--if-stale` (npm run serve, npm start): does nothing, and says so in one line, when no input is newer than the
 // last complete build. Type checking is `npm run typecheck`.
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +63,8 @@ const entryPlugin = {
 };
 
 async function buildAll() {
+  // Imported here: an up-to-date check (`--if-stale`) never pays for loading esbuild.
+  const { build } = await import('esbuild');
   fs.rmSync(path.join(ROOT, 'dist', 'main'), { recursive: true, force: true });
   fs.rmSync(STAMP, { force: true });
   const common = { absWorkingDir: ROOT, bundle: true, sourcemap: true, sourcesContent: false, logLevel: 'warning', legalComments: 'none', platform: 'node', target: 'node20' };
