@@ -170,7 +170,16 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   });
   // The OS ends the session: stop quickly and never hold it up (quit.ts). powerMonitor's `shutdown` exists on
   // Linux (logind's PrepareForShutdown) and macOS (shutdown, restart, logout); Windows has `session-end`.
-  if (opts.platform === 'win32') sessionWindow?.on('session-end', () => quit.sessionEnding('Windows session end (log off, shutdown or restart)'));
+  if (opts.platform === 'win32') {
+    sessionWindow?.on('session-end', () => quit.sessionEnding('Windows session end (log off, shutdown or restart)'));
+    // Nobody can see this window, so a close request for it comes from outside: `taskkill` without /F, an
+    // installer or uninstaller asking the app to close. It is a Quit (bounded drain), not a window closing.
+    sessionWindow?.on('close', (event) => {
+      if (quit.stopping) return;
+      event.preventDefault();
+      app.quit();
+    });
+  }
   else opts.electron.powerMonitor.on('shutdown', (event) => quit.sessionEnding('system shutdown or logout', event));
 
   const loginItem = createLoginItem({ app, platform: opts.platform, execPath: opts.execPath ?? process.execPath, appPath: opts.appPath ?? process.cwd() });

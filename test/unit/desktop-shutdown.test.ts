@@ -95,6 +95,19 @@ describe('the OS ends the session', () => {
     expect(listener.isDestroyed()).toBe(true);
   });
 
+  it('Windows: `taskkill` without /F (a close request to the hidden window) is a Quit with the usual drain', async () => {
+    env = await desktopTestEnv();
+    const fake = createFakeElectron();
+    const handle = (await runDesktop(options(fake, env, 'win32')))!;
+    const listener = fake.windows[0]!;
+    expect(listener.close().defaultPrevented).toBe(true); // WM_CLOSE: held while the runtime stops
+    await until(() => fake.app.quitted);
+    expect(fake.app.sequence).toEqual(['before-quit', 'before-quit', 'will-quit', 'quit']); // held, then let through once stopped
+    expect(handle.runtime.status().state).toBe('stopped');
+    expect(messages(handle.runtime)).toContain('[SHUTDOWN] ccproxy stopped');
+    expect(listener.isDestroyed()).toBe(true);
+  });
+
   it('a stop that hangs: exits after the cap, not after shutdown_grace', async () => {
     env = await desktopTestEnv({ shutdownGrace: 600 });
     const fake = createFakeElectron();
