@@ -21,9 +21,10 @@ app.setPath('userData', path.join(app.getPath('appData'), 'ccproxy'));
 // Windows shows toasts only for an app id that matches the Start Menu shortcut (electron-builder.yml `appId`).
 if (process.platform === 'win32') app.setAppUserModelId('dev.ccproxy.desktop');
 
-// The folder electron-log/main would pick: Electron's `logs` path (~/Library/Logs/ccproxy on macOS, the userData
-// folder's logs/ elsewhere), read once the name and userData above are set.
-log.transports.file.resolvePathFn = () => path.join(app.getPath('logs'), 'main.log');
+// electron-log/node names its folder after the app: ~/.config/ccproxy/logs (XDG_CONFIG_HOME), ~/Library/Logs/ccproxy,
+// %APPDATA%\ccproxy\logs, the folders electron-log/main would pick. Set on the shared settings, so the logger the
+// runtime creates from this one (log-bus.ts) writes there too; package.json's name would say ccproxy-desktop.
+log.transports.file.setAppName('ccproxy');
 
 const appPath = app.getAppPath(); // the checkout in development, …/resources/app.asar when packaged
 const paths = desktopPaths(appPath, process.platform);

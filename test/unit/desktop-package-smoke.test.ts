@@ -118,6 +118,15 @@ describe('electron-builder --dir with a stand-in Electron', () => {
     for (const name of Object.keys(pkg.dependencies).filter((n) => !NATIVE.includes(n))) expect(has(`node_modules/${name}`), name).toBe(false);
   });
 
+  it('runs: scripts/smoke-packaged.mjs starts the packed app (main process in Node, Electron stand-in), proxies one request, quits on SIGTERM with [SHUTDOWN] in its log', () => {
+    const r = spawnSync(process.execPath, ['scripts/smoke-packaged.mjs', '--stand-in', appOut], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
+    console.log(r.stdout);
+    expect(r.stderr).not.toContain('FAILED');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('smoke: POST /v1/messages went through the app to the mock upstream');
+    expect(r.stdout).toMatch(/\[SHUTDOWN\] .*ccproxy stopped/);
+  }, 100_000);
+
   it('packs no dev dependency, no source map and no source of ours', () => {
     for (const name of Object.keys(pkg.devDependencies)) expect(has(`node_modules/${name}`), name).toBe(false);
     expect(ours().filter((p) => p.endsWith('.map'))).toEqual([]);
