@@ -55,10 +55,8 @@ export interface DesktopHandle {
   problems: ProblemReporter;
 }
 
-/** The port-in-use message in the desktop's words (the runtime's own names the CLI's flag and variables). */
-export function desktopPortInUse(err: PortInUseError): string {
-  return `Port ${err.port} on ${err.host} is already in use (another ccproxy, or another program). Stop it, or change the port in Settings.`;
-}
+/** The end of the port-in-use message in the desktop's words (runtime option `portAdvice`; the CLI's names --port). */
+export const desktopPortAdvice = (): string => 'change the port in Settings.';
 
 /** Starts the app; resolves once the runtime has tried to start (null when this instance is not the app). */
 export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | null> {
@@ -219,7 +217,8 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
     if (!quit.stopping) {
       if (err instanceof PortInUseError) {
         // The desktop app reads no --port flag: the way out is the Settings view, opened on the port field.
-        notify(`ccproxy: port ${err.port} is in use`, desktopPortInUse(err), PORT_SETTING_VIEW);
+        // The message ends with the runtime's `portAdvice`, which main.ts sets to the desktop's words.
+        notify(`ccproxy: port ${err.port} is in use`, err.message, PORT_SETTING_VIEW);
         win.show(PORT_SETTING_VIEW);
       } else {
         notify('ccproxy could not start', `${(err as Error).message} Open ccproxy to see why.`);

@@ -11,7 +11,7 @@ import type { ElectronLogLike } from '../logging/log-bus.js';
 import { defaultPlugins } from '../proxy/plugins.js';
 import { createRuntime } from '../runtime/runtime.js';
 import { desktopPaths } from './app-paths.js';
-import { runDesktop } from './bootstrap.js';
+import { desktopPortAdvice, runDesktop } from './bootstrap.js';
 import { configFlag } from './launch-args.js';
 
 // One name everywhere, whatever package.json says: it decides the userData and log folders
@@ -46,6 +46,7 @@ runDesktop({
       console: !app.isPackaged,
       fileLog: true, // electron-log's file transport: main.log, rotated to main.old.log past 5 MiB (log-bus.ts)
       plugins: defaultPlugins(),
+      portAdvice: desktopPortAdvice, // the app reads no --port flag: the window's Settings is the way
     }),
   logDir: () => path.dirname(log.transports.file.getFile().path),
   devTools: !app.isPackaged,
