@@ -114,6 +114,18 @@ describe('the built CLI loads only what serving needs', () => {
   });
 });
 
+describe('the bundle keeps its source maps', () => {
+  it('an error thrown in the bundle names main/… files and lines, as the entries turn source maps on', () => {
+    const meta = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'build-meta.json'), 'utf8')) as { outputs: Record<string, { exports: string[] }> };
+    const chunk = Object.entries(meta.outputs).find(([f, o]) => f.endsWith('.js') && o.exports.includes('createRuntime'))![0];
+    expect(fs.existsSync(path.join(ROOT, `${chunk}.map`))).toBe(true); // beside the bundle
+    // What dist/main/cli.js does first (source maps on), then a runtime built from nothing: it throws inside.
+    const script = `process.setSourceMapsEnabled(true); const { createRuntime } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, chunk)).href)}); try { createRuntime({ loaded: null }); } catch (err) { console.log(err.stack); }`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).toMatch(/at buildParts \(.*main[\\/]runtime[\\/]parts\.ts:\d+:\d+\)/);
+  });
+});
+
 describe('warm-up never delays listening', () => {
   it('/health answers while the warm-up still waits on an upstream that never completes a handshake', async () => {
     // An upstream that accepts TCP and then says nothing: a TLS handshake to it waits for connect_timeout.
