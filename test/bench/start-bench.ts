@@ -19,7 +19,9 @@ import { startFakeUpstream } from '../fixtures/fake-upstream/index.js';
 import { REPO_ROOT } from './lib/children.js';
 import { fmt, table } from './lib/stats.js';
 
-const { values: flags } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'no-desktop': { type: 'boolean', default: false }, 'no-paint': { type: 'boolean', default: false } } });
+// --compare DIR: another checkout's build (e.g. an older commit, built there) started in turns with this one, headless
+// only, so both face the same load on a busy machine.
+const { values: flags } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'no-desktop': { type: 'boolean', default: false }, 'no-paint': { type: 'boolean', default: false }, compare: { type: 'string' } } });
 const RUNS = Number(flags.runs);
 const CLI = path.join(REPO_ROOT, 'dist/main/cli.js');
 const MAIN = path.join(REPO_ROOT, 'dist/main/desktop/main.js');
@@ -98,11 +100,11 @@ async function stop(proc: ReturnType<typeof spawn>): Promise<void> {
 
 interface Milestones { [name: string]: number }
 
-async function headlessRun(): Promise<Milestones> {
+async function headlessRun(cli = CLI): Promise<Milestones> {
   const port = await freePort();
   const home = fs.mkdtempSync(path.join(work, 'home-'));
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [CLI, '--config', configFile(port)], { cwd: home, env: childEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [cli, '--config', configFile(port)], { cwd: home, env: childEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
   const m: Milestones = {};
   const listening = new Promise<void>((resolve) => {
     let buf = '';
@@ -205,7 +207,23 @@ async function series<T extends Milestones>(label: string, run: () => Promise<T>
   return out;
 }
 
-try {
+/** This build and the --compare one, started in turns (warm), medians of RUNS each. */
+async function compare(other: string): Promise<void> {
+  const otherCli = path.join(path.resolve(other), 'dist/main/cli.js');
+  await headlessRun();
+  await headlessRun(otherCli);
+  const mine: Milestones[] = [];
+  const theirs: Milestones[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    theirs.push(await headlessRun(otherCli));
+    mine.push(await headlessRun());
+  }
+  console.log(`\nbench:start --compare: headless, warm, started in turns, ms from spawn, medians of ${RUNS}`);
+  const rows = ['listening', 'health', 'proxied'].map((k) => [k, fmt(median(theirs.map((r) => r[k]!)), 0), fmt(median(mine.map((r) => r[k]!)), 0)]);
+  console.log(table([['milestone', other, 'this build'], ...rows]));
+}
+
+async function full(): Promise<void> {
   const canEvict = evictPageCache();
   const rows: string[][] = [];
   const row = (what: string, runs: Milestones[], key: string) => rows.push([what, key, fmt(median(runs.map((r) => r[key]!)), 0), fmt(Math.min(...runs.map((r) => r[key]!)), 0), fmt(Math.max(...runs.map((r) => r[key]!)), 0)]);
@@ -223,6 +241,11 @@ try {
   console.log(table([['run', 'milestone', 'median ms', 'min', 'max'], ...rows]));
   if (paints.length) console.log(`window first contentful paint in Chromium after its navigation starts: median ${fmt(median(paints))} ms (add it to the desktop "page" milestone)`);
   console.log('milestones: listening = the "[STARTUP] ccproxy listening" line; health = first 200 on /health; proxied = first 200 on POST /v1/messages;\n  trayReady = the tray tooltip says "Running at"; page = the window asked for its page.');
+}
+
+try {
+  if (flags.compare) await compare(flags.compare);
+  else await full();
 } finally {
   await upstream.close();
   fs.rmSync(work, { recursive: true, force: true });
