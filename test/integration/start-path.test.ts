@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import log from 'electron-log/node';
 import OpenAI from 'openai';
 import { request } from 'undici';
@@ -61,7 +61,7 @@ describe('the built CLI loads only what serving needs', () => {
   let proc: ChildProcess;
   let base: string;
   let recordFile: string;
-  const loaded = () => new Set(fs.readFileSync(recordFile, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => path.normalize(new URL(u).pathname)));
+  const loaded = () => new Set(fs.readFileSync(recordFile, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => path.normalize(fileURLToPath(u))));
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist', 'build-meta.json'))) {
