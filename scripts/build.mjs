@@ -49,6 +49,9 @@ export function isUpToDate(root = ROOT) {
 
 // Each entry is a two-line module: source maps on, then the real entry, imported dynamically so that every chunk
 // (parsed after this line) gets its map read. A static import would be loaded before any of our code runs.
+// The import is awaited at the top level: Electron emits `ready` only once the entry module has finished
+// evaluating, so main.ts's synchronous start (app.setName, setPath, registerSchemesAsPrivileged) still runs
+// before `ready`, as those calls require (Electron's ESM notes: "use await generously before the ready event").
 const entries = { cli: 'main/cli.ts', 'desktop/main': 'main/desktop/main.ts' };
 const entryPlugin = {
   name: 'ccproxy-entries',
