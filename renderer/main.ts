@@ -70,8 +70,16 @@ function start(): void {
   }
 
   mount.replaceChildren(header.root, h('nav', { class: 'tabbar', 'aria-label': 'Views' }, tablist), main);
-  const fromHash = window.location.hash.slice(1) as TabId;
-  select(ids.includes(fromHash) ? fromHash : 'stats', false);
+  // The page's fragment names a view, and for Settings optionally a field: '#settings/server.port' is where the
+  // desktop app sends the user when the port is taken. Followed at load and when the app changes it later.
+  const follow = (first: boolean) => {
+    const [id, field] = window.location.hash.slice(1).split('/', 2) as [TabId, string | undefined];
+    if (!ids.includes(id)) return first ? select('stats', false) : undefined;
+    select(id, false);
+    if (id === 'settings' && field) settings.focusField(field);
+  };
+  follow(true);
+  window.addEventListener('hashchange', () => follow(false));
 }
 
 start();

@@ -20,6 +20,8 @@ export interface SettingsPanel {
   show(): void;
   /** Settings changed elsewhere (the pooling switch): take them unless the user is editing. */
   externalChange(view: SettingsView): void;
+  /** Scrolls to a field ('server.port') and focuses it, now or as soon as the form is built. */
+  focusField(path: string): void;
 }
 
 export function createSettingsView(api: CcproxyApi): SettingsPanel {
@@ -64,6 +66,16 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
     revertBtn.disabled = !dirty || saving;
   }
 
+  /** A field to focus once the form exists (the desktop app opens Settings on the port field when it is taken). */
+  let focusWanted: string | null = null;
+  function focusNow(): void {
+    const control = focusWanted ? controls.get(focusWanted) : undefined;
+    if (!control) return;
+    focusWanted = null;
+    control.root.scrollIntoView({ block: 'center' });
+    control.root.querySelector<HTMLElement>('input, select, button')?.focus({ preventScroll: true });
+  }
+
   /** Names the first invalid field next to Save, scrolls it into view and focuses it. */
   function showBlocker(): void {
     const first = [...controls.values()].find((c) => currentErrors.has(c.path));
@@ -79,6 +91,9 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
   }
 
   function build(view: SettingsView): void {
+    // A rebuild (a second load, a change from elsewhere) keeps the focus on the field that had it.
+    const focused = document.activeElement;
+    if (focused && form.contains(focused)) focusWanted ??= focused.closest('[data-path]')?.getAttribute('data-path') ?? null;
     clearTimeout(timer);
     validation++;
     controls = new Map();
@@ -122,6 +137,7 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
     dirty = invalid = pending = false;
     showErrors([]);
     updateButtons();
+    focusNow();
   }
 
   /** The changed fields as a patch, and the fields whose input cannot be read at all. */
@@ -236,6 +252,10 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
       if (dirty || saving) return;
       setMessage('');
       void load();
+    },
+    focusField(path) {
+      focusWanted = path;
+      focusNow();
     },
     externalChange: (view) => {
       if (!dirty && !saving) build(view);

@@ -80,5 +80,11 @@ if (!fs.existsSync(path.join(root, 'dist', 'main', 'desktop', 'main.js'))) {
 const env = { ...process.env };
 delete env.ELECTRON_RUN_AS_NODE; // set, it would run main.js as plain Node and fail on the electron import
 const child = spawn(binary, [root, ...process.argv.slice(2)], { stdio: 'inherit', env, windowsHide: false });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+// Ctrl-C in the terminal sends SIGINT to the whole foreground process group: Electron, which is in this process's
+// group, gets it too and quits cleanly (the runtime drains, `[SHUTDOWN] ccproxy stopped`). Forwarding it would be a
+// second SIGINT, and Electron, like Chromium, answers a second one by dying at once. So SIGINT is not forwarded; this
+// process waits for Electron's clean quit and exits with its code. SIGTERM comes from `kill` or a service manager,
+// aimed at this process only: it is passed on, once.
+process.on('SIGINT', () => {});
+process.once('SIGTERM', () => child.kill('SIGTERM'));
 child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -4,9 +4,11 @@
 //
 // The proxy runs in this same process, so nothing here may block the event loop once the runtime exists: no
 // dialog.showErrorBox (synchronous) after that point, only notifications and asynchronous message boxes.
+import path from 'node:path';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { PortInUseError, type Runtime } from '../runtime/runtime.js';
 import { installAppMenu } from './app-menu.js';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppSchemeHandler } from './app-scheme.js';
 import type { DesktopElectron } from './electron-surface.js';
 import type { TrayState, TrayIcon } from './icons.js';
 import { registerIpc, type IpcHandle } from './ipc.js';
@@ -37,7 +39,12 @@ export interface DesktopOptions {
   devTools?: boolean;
   /** Added to shutdown_grace: how long Quit waits for the runtime at most (default 5 s). */
   quitMarginMs?: number;
+  /** How long the runtime gets when the OS ends the session (default 3 s). */
+  osShutdownCapMs?: number;
 }
+
+/** The Settings view with the port field focused (the renderer reads the page's fragment). */
+export const PORT_SETTING_VIEW = 'settings/server.port';
 
 export interface DesktopHandle {
   runtime: Runtime;
@@ -48,9 +55,12 @@ export interface DesktopHandle {
   problems: ProblemReporter;
 }
 
+/** The end of the port-in-use message in the desktop's words (runtime option `portAdvice`; the CLI's names --port). */
+export const desktopPortAdvice = (): string => 'change the port in Settings.';
+
 /** Starts the app; resolves once the runtime has tried to start (null when this instance is not the app). */
 export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | null> {
-  const { app, dialog, Notification } = opts.electron;
+  const { app, dialog, Notification, protocol } = opts.electron;
 
   // A second launch would fight for the same port and config file: hand over to the running app and leave.
   if (!app.requestSingleInstanceLock()) {
@@ -65,8 +75,12 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   app.on('activate', () => windows?.show());
   // The tray keeps the app alive; Electron's default would quit when the (hidden) window is closed for good.
   app.on('window-all-closed', () => {});
+  // Only possible before the app is ready: app:// becomes a standard, secure origin of its own.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
   await app.whenReady();
+  // The window's page, its script and styles: served from dist/renderer only (app-scheme.ts).
+  protocol.handle(APP_SCHEME, createAppSchemeHandler(path.dirname(opts.paths.rendererIndex)));
   app.dock?.hide(); // a menu-bar app: no Dock icon (packaged builds also set LSUIElement)
   installAppMenu(opts.electron.Menu, opts.platform);
 
@@ -85,10 +99,10 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   const log = runtime.logBus.logger;
   // Held in a variable: a notification object that is garbage-collected loses its click handler.
   let lastNotification: unknown = null;
-  const notify = (title: string, body: string) => {
+  const notify = (title: string, body: string, view?: string) => {
     if (!Notification.isSupported()) return;
     const n = new Notification({ title, body });
-    n.on('click', () => windows?.show());
+    n.on('click', () => windows?.show(view));
     n.show();
     lastNotification = n;
   };
@@ -101,7 +115,6 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   windows = createWindowController({
     BrowserWindow: opts.electron.BrowserWindow,
     preloadPath: opts.paths.preload,
-    rendererIndex: opts.paths.rendererIndex,
     shell: opts.electron.shell,
     icon: opts.paths.appIcon,
     devTools: opts.devTools,
@@ -131,12 +144,18 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   });
   const channels = ipc;
 
+  // Windows tells windows, not the app, that the session ends (WM_ENDSESSION goes to every top-level window, hidden
+  // ones too), and a tray launch has no window: a hidden 1×1 window that never loads a page is there to hear it.
+  const sessionWindow = opts.platform === 'win32' ? new opts.electron.BrowserWindow({ show: false, width: 1, height: 1, skipTaskbar: true, focusable: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false } }) : null;
+
   const quit = installQuitHandling({
     app,
     runtime,
     started: () => startPromise ?? Promise.resolve(),
     log,
     marginMs: opts.quitMarginMs,
+    osCapMs: opts.osShutdownCapMs,
+    flushLog: () => runtime.logBus.flush(),
     onStopping: () => {
       win.markQuitting();
       tray?.setStopping();
@@ -144,8 +163,22 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
     onStopped: () => {
       channels.dispose();
       tray?.destroy();
+      if (sessionWindow && !sessionWindow.isDestroyed()) sessionWindow.destroy();
     },
   });
+  // The OS ends the session: stop quickly and never hold it up (quit.ts). powerMonitor's `shutdown` exists on
+  // Linux (logind's PrepareForShutdown) and macOS (shutdown, restart, logout); Windows has `session-end`.
+  if (opts.platform === 'win32') {
+    sessionWindow?.on('session-end', () => quit.sessionEnding('Windows session end (log off, shutdown or restart)'));
+    // Nobody can see this window, so a close request for it comes from outside: `taskkill` without /F, an
+    // installer or uninstaller asking the app to close. It is a Quit (bounded drain), not a window closing.
+    sessionWindow?.on('close', (event) => {
+      if (quit.stopping) return;
+      event.preventDefault();
+      app.quit();
+    });
+  }
+  else opts.electron.powerMonitor.on('shutdown', (event) => quit.sessionEnding('system shutdown or logout', event));
 
   const loginItem = createLoginItem({ app, platform: opts.platform, execPath: opts.execPath ?? process.execPath, appPath: opts.appPath ?? process.cwd() });
   tray = createTrayController({
@@ -182,10 +215,15 @@ export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | 
   } catch (err) {
     // The runtime stays usable in the error state: the window shows the message and a new port applies live.
     if (!quit.stopping) {
-      const message = (err as Error).message;
-      const title = err instanceof PortInUseError ? `ccproxy: port ${err.port} is in use` : 'ccproxy could not start';
-      notify(title, `${message} Open ccproxy to change the port.`);
-      win.show();
+      if (err instanceof PortInUseError) {
+        // The desktop app reads no --port flag: the way out is the Settings view, opened on the port field.
+        // The message ends with the runtime's `portAdvice`, which main.ts sets to the desktop's words.
+        notify(`ccproxy: port ${err.port} is in use`, err.message, PORT_SETTING_VIEW);
+        win.show(PORT_SETTING_VIEW);
+      } else {
+        notify('ccproxy could not start', `${(err as Error).message} Open ccproxy to see why.`);
+        win.show();
+      }
     }
   }
   return { runtime, tray, windows: win, ipc: channels, quit, problems: reporter };

@@ -13,6 +13,8 @@ import type {
   MenuItemConstructorOptions,
   NativeImage,
   Notification,
+  PowerMonitor,
+  Protocol,
   Session,
   Shell,
   Tray,
@@ -61,6 +63,26 @@ export interface AppLike {
   on(event: 'window-all-closed', listener: () => void): unknown;
 }
 
+/**
+ * powerMonitor: `shutdown` is emitted on Linux and macOS when the system is about to shut down or log out. Electron's
+ * docs give the listener a preventable event (its typings give none): preventing it asks the OS for time to exit.
+ */
+export interface PowerMonitorLike {
+  on(event: 'shutdown', listener: (event?: PreventableEvent) => void): unknown;
+}
+
+/** The privileges the app's own scheme gets (Electron's CustomScheme). */
+export interface CustomSchemeLike {
+  scheme: string;
+  privileges?: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean; corsEnabled?: boolean; stream?: boolean; codeCache?: boolean };
+}
+
+export interface ProtocolLike {
+  /** Before the app is ready only. */
+  registerSchemesAsPrivileged(customSchemes: CustomSchemeLike[]): void;
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
+}
+
 /** Images and menus go back into Electron untouched, so they keep Electron's own types (fakes cast to them). */
 export type ImageLike = NativeImage;
 export type MenuLike = Menu;
@@ -106,6 +128,8 @@ export interface WebContentsLike {
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
   on(event: 'render-process-gone', listener: (event: unknown, details: { reason: string; exitCode: number }) => void): unknown;
   on(event: 'did-finish-load', listener: () => void): unknown;
+  /** Every input event sent to the page (mouse, keys): how a click is told from a script. */
+  on(event: 'input-event', listener: (event: unknown, input: { type: string; key?: string }) => void): unknown;
 }
 
 export interface BrowserWindowLike {
@@ -122,7 +146,10 @@ export interface BrowserWindowLike {
   on(event: 'closed', listener: () => void): unknown;
   /** Visibility changes: the window's event subscriptions pause while it cannot be seen. */
   on(event: 'show' | 'hide' | 'minimize' | 'restore', listener: () => void): unknown;
+  /** Windows only, sent to every top-level window (hidden ones too): log off, shutdown or restart. */
+  on(event: 'session-end', listener: () => void): unknown;
   once(event: 'ready-to-show', listener: () => void): unknown;
+  destroy(): void;
 }
 export type BrowserWindowCtor = new (options: BrowserWindowConstructorOptions) => BrowserWindowLike;
 
@@ -171,6 +198,8 @@ export interface DesktopElectron {
   clipboard: ClipboardLike;
   dialog: DialogLike;
   Notification: NotificationCtor;
+  powerMonitor: PowerMonitorLike;
+  protocol: ProtocolLike;
 }
 
 // ---- Proof that Electron 45's own types fit the slices above: a mismatch fails `tsc --noEmit`. ----
@@ -189,6 +218,8 @@ interface RealElectron {
   dialog: Dialog;
   notification: Notification;
   Notification: typeof Notification;
+  powerMonitor: PowerMonitor;
+  protocol: Protocol;
 }
 interface Slices {
   app: AppLike;
@@ -205,6 +236,8 @@ interface Slices {
   dialog: DialogLike;
   notification: NotificationLike;
   Notification: NotificationCtor;
+  powerMonitor: PowerMonitorLike;
+  protocol: ProtocolLike;
 }
 /** Never called; it exists for the assignment tsc checks (a conditional type is stricter about overloads). */
 export function electronFitsTheSlices(real: RealElectron): Slices {

@@ -55,7 +55,9 @@ export function createLoginItem(opts: LoginItemOptions): LoginItem | undefined {
         return { checked: false, available: true, note: 'allow it in System Settings › Login Items', needsApproval: true };
       }
       if (report.status === 'not-found') {
-        return { checked: false, available: true, note: 'macOS cannot find the app; move it to Applications', needsApproval: false };
+        // SMAppService's notFound: no login item is registered for the app (what macOS reports before the first
+        // "Start at login", wherever the app is). Simply off; nothing for the user to move or fix.
+        return { checked: false, available: true, note: null, needsApproval: false };
       }
       if (report.openAtLogin && report.executableWillLaunchAtLogin === false) {
         return { checked: false, available: true, note: 'disabled in Task Manager › Startup apps', needsApproval: false };

@@ -1,26 +1,7 @@
-// Hardening of the app's one window, beyond its webPreferences: a CSP, no permissions but clipboard writes, no
-// new windows, no navigation away from the app's own page, no <webview>. The renderer only ever needs its own
-// files and the preload's IPC bridge, so everything else is refused.
+// Hardening of the app's one window, beyond its webPreferences: no permissions but clipboard writes, no new
+// windows, no navigation away from the app's own page, no <webview>. The renderer only ever needs its own files
+// (app://ccproxy, with its CSP: app-scheme.ts) and the preload's IPC bridge, so everything else is refused.
 import type { SessionLike, ShellLike, WebContentsLike } from './electron-surface.js';
-
-/**
- * Sent as a header on the app's documents, in addition to the meta CSP in renderer/index.html. The meta tag is the
- * one relied on: webRequest header hooks have not reliably fired for file:// pages (test/unit/desktop-csp.test.ts
- * proves the meta tag applies there). When the header does apply, it is the stricter of the two:
- * `connect-src 'none'`, since in Electron the renderer talks only via IPC.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 function parse(url: string): URL | null {
   try {
@@ -30,17 +11,11 @@ function parse(url: string): URL | null {
   }
 }
 
-/** True for the app's own page (any query or hash): same file: path as `appUrl`. */
+/** True for the app's own page (any query or hash): same scheme, host and path as `appUrl` (app://ccproxy/index.html). */
 export function isAppPageUrl(url: string, appUrl: string): boolean {
   const a = parse(url);
   const b = parse(appUrl);
-  if (!a || !b || a.protocol !== 'file:' || b.protocol !== 'file:' || a.host !== b.host) return false;
-  const norm = (u: URL) => {
-    const p = decodeURIComponent(u.pathname);
-    // Windows paths are case-insensitive and the drive letter's case varies between APIs.
-    return /^\/[a-zA-Z]:\//.test(p) ? p.toLowerCase() : p;
-  };
-  return norm(a) === norm(b);
+  return !!a && !!b && a.protocol === b.protocol && a.host === b.host && a.pathname === b.pathname && !a.username && !a.password;
 }
 
 /** Only plain web links may leave the app, and only to the system browser. */
@@ -50,11 +25,22 @@ export function isSafeExternalUrl(url: string): boolean {
 }
 
 export interface SecurityOptions {
-  /** The renderer's file:// URL. */
+  /** The renderer's page, app://ccproxy/index.html. */
   appUrl: string;
   shell: Pick<ShellLike, 'openExternal'>;
   /** Told about every refused request, for the log. */
   onBlocked?: (what: string) => void;
+  /** Milliseconds, for the age of the last click (tests pass a fake clock). */
+  now?: () => number;
+}
+
+/** A link opens only this soon after a click or an Enter/Space key press in the window. */
+export const USER_GESTURE_MS = 2_000;
+
+/** Input that counts as the user asking for something: a mouse click, or Enter/Space on a focused link. */
+function isGesture(input: { type: string; key?: string }): boolean {
+  if (input.type === 'mouseUp' || input.type === 'gestureTap') return true;
+  return (input.type === 'keyDown' || input.type === 'rawKeyDown') && (input.key === 'Enter' || input.key === ' ');
 }
 
 /**
@@ -64,18 +50,8 @@ export interface SecurityOptions {
  */
 const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
 
-/** Session-wide rules: the CSP header on the app's documents and a refusal for every permission. */
+/** Session-wide rules: a refusal for every permission but clipboard writes. */
 export function hardenSession(session: SessionLike, opts: SecurityOptions): void {
-  session.webRequest.onHeadersReceived((details, callback) => {
-    const isDocument = details.resourceType === 'mainFrame' || details.resourceType === 'subFrame';
-    if (!isDocument || !details.url.startsWith('file:')) {
-      callback({});
-      return;
-    }
-    const headers = { ...(details.responseHeaders ?? {}) };
-    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-security-policy') delete headers[name];
-    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
   session.setPermissionRequestHandler((_wc, permission, callback) => {
     const granted = ALLOWED_PERMISSIONS.has(permission);
     if (!granted) opts.onBlocked?.(`permission request "${permission}"`);
@@ -92,16 +68,29 @@ function openOutside(url: string, opts: SecurityOptions): void {
   opts.shell.openExternal(url).catch((err: Error) => opts.onBlocked?.(`opening ${url} failed: ${err.message}`));
 }
 
-/** Per-window rules: no popups (web links go to the browser), no navigation away, no <webview>. */
+/**
+ * Per-window rules: no popups, no navigation away, no <webview>. A web link leaves the app only through the
+ * window-open handler (a target=_blank link, window.open), only when it is http(s), and only right after the user
+ * clicked (or pressed Enter/Space) in the window: Electron does not tell the handler whether a gesture caused
+ * the request, so the window's own input events (`input-event`) are watched for one. A script that opens links
+ * by itself gets nothing; a navigation (a plain link, a script setting location) never opens anything either:
+ * it is refused and logged.
+ */
 export function guardWebContents(contents: WebContentsLike, opts: SecurityOptions): void {
+  const now = opts.now ?? Date.now;
+  let lastGesture = -Infinity;
+  contents.on('input-event', (_event, input) => {
+    if (isGesture(input)) lastGesture = now();
+  });
   contents.setWindowOpenHandler(({ url }) => {
-    openOutside(url, opts);
+    if (now() - lastGesture > USER_GESTURE_MS) opts.onBlocked?.(`opening ${url.slice(0, 200)} without a click in the window`);
+    else openOutside(url, opts);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event) => {
     if (isAppPageUrl(event.url, opts.appUrl)) return; // a reload of our own page
     event.preventDefault();
-    openOutside(event.url, opts);
+    opts.onBlocked?.(`navigating to ${event.url.slice(0, 200)}`);
   });
   contents.on('will-attach-webview', (event) => {
     opts.onBlocked?.('attaching a <webview>');

@@ -1,6 +1,6 @@
 // The app's one window (settings, stats, logs). Created on the first "Open", then kept: closing only hides it,
 // so reopening is instant and the renderer keeps its state; it is destroyed only when the app quits.
-import { pathToFileURL } from 'node:url';
+import { APP_PAGE_URL } from './app-scheme.js';
 import type { BrowserWindowCtor, BrowserWindowLike, IpcSenderEvent, SessionLike, ShellLike, WebContentsLike } from './electron-surface.js';
 import { guardWebContents, hardenSession, isAppPageUrl } from './web-security.js';
 
@@ -8,8 +8,8 @@ export interface WindowControllerOptions {
   BrowserWindow: BrowserWindowCtor;
   /** Absolute path of the CommonJS preload (dist/main/desktop/preload.cjs). */
   preloadPath: string;
-  /** Absolute path of the renderer's index.html (dist/renderer/index.html). */
-  rendererIndex: string;
+  /** The page, served by the app's scheme (app-scheme.ts); APP_PAGE_URL unless a test says otherwise. */
+  pageUrl?: string;
   shell: Pick<ShellLike, 'openExternal'>;
   /** Window icon for Linux and Windows. */
   icon?: string;
@@ -17,6 +17,8 @@ export interface WindowControllerOptions {
   devTools?: boolean;
   onBlocked?: (what: string) => void;
   onLoadError?: (err: Error) => void;
+  /** The clock for "right after a click" (web-security.ts); tests pass a fake one. */
+  now?: () => number;
   /** The page's process died; `reloading` is false once it keeps dying without ever finishing a load. */
   onRendererGone?: (details: { reason: string; exitCode: number }, reloading: boolean) => void;
   /** The window became visible (shown, restored) or not (hidden, minimized, closed). */
@@ -27,10 +29,13 @@ export interface WindowControllerOptions {
 export const MAX_RENDERER_RELOADS = 3;
 
 export interface WindowController {
-  /** The renderer's file:// URL: the only page allowed in the window and the only trusted IPC sender. */
+  /** The renderer's app://ccproxy URL: the only page allowed in the window and the only trusted IPC sender. */
   readonly appUrl: string;
-  /** Creates the window if needed, then shows, restores and focuses it. */
-  show(): void;
+  /**
+   * Creates the window if needed, then shows, restores and focuses it. `view` opens a view of the page (its
+   * fragment, e.g. 'settings/server.port': the Settings view with that field focused).
+   */
+  show(view?: string): void;
   /** From now on `close` really closes (the app is quitting). */
   markQuitting(): void;
   /** The live window, if any. */
@@ -44,15 +49,22 @@ export interface WindowController {
 }
 
 export function createWindowController(opts: WindowControllerOptions): WindowController {
-  const appUrl = pathToFileURL(opts.rendererIndex).href;
+  const appUrl = opts.pageUrl ?? APP_PAGE_URL;
   const hardened = new WeakSet<SessionLike>();
-  const security = { appUrl, shell: opts.shell, onBlocked: opts.onBlocked };
+  const security = { appUrl, shell: opts.shell, onBlocked: opts.onBlocked, now: opts.now };
   let win: BrowserWindowLike | null = null;
   let quitting = false;
 
   const live = (): BrowserWindowLike | null => (win && !win.isDestroyed() ? win : null);
 
-  function create(): BrowserWindowLike {
+  const urlFor = (view?: string) => (view ? `${appUrl}#${view}` : appUrl);
+  const load = (w: BrowserWindowLike, url: string) =>
+    w.loadURL(url).catch((err: Error) => {
+      opts.onLoadError?.(err);
+      if (!w.isDestroyed()) w.show(); // an empty window beats an invisible one; the error is reported
+    });
+
+  function create(view?: string): BrowserWindowLike {
     const w = new opts.BrowserWindow({
       width: 1000,
       height: 760,
@@ -110,21 +122,20 @@ export function createWindowController(opts: WindowControllerOptions): WindowCon
       opts.onRendererGone?.(details, reloading);
       if (reloading) w.webContents.reload();
     });
-    w.loadURL(appUrl).catch((err: Error) => {
-      opts.onLoadError?.(err);
-      if (!w.isDestroyed()) w.show(); // an empty window beats an invisible one; the error is reported
-    });
+    void load(w, urlFor(view));
     return w;
   }
 
   return {
     appUrl,
-    show() {
+    show(view) {
       const existing = live();
       if (!existing) {
-        win = create();
+        win = create(view);
         return;
       }
+      // Same page, another fragment: Chromium moves within the loaded page (no reload; the page follows hashchange).
+      if (view) void load(existing, urlFor(view));
       if (existing.isMinimized()) existing.restore();
       existing.show();
       existing.focus();

@@ -24,6 +24,8 @@ export interface RuntimeOptions {
   housekeepingMs?: number;
   /** Extra route modules (admin API + dashboard, OpenAI). */
   plugins?: AppDeps['plugins'];
+  /** The end of the port-in-use message: what to do, in the shell's words (default: the CLI's flags). */
+  portAdvice?: (port: number) => string;
 }
 
 export interface RuntimeParts {

@@ -46,6 +46,7 @@ export class RuntimeHost {
     readonly parts: RuntimeParts,
     plugins: AppDeps['plugins'],
     loaded: RuntimeOptions['loaded'],
+    private readonly portAdvice?: RuntimeOptions['portAdvice'],
   ) {
     const { log, pool, logBus, records, requests, metrics } = parts;
     this.settings = createSettingsLifecycle({
@@ -193,7 +194,7 @@ export class RuntimeHost {
   private async listenOn(next: Config): Promise<{ next: FastifyInstance; bound: { url: string; port: number } }> {
     const fresh = buildApp(this.appDeps);
     try {
-      return { next: fresh, bound: await listen(fresh, next.server.host, next.server.port) };
+      return { next: fresh, bound: await listen(fresh, next.server.host, next.server.port, this.portAdvice) };
     } catch (err) {
       await fresh.close().catch(() => {});
       throw err;
@@ -215,7 +216,7 @@ export class RuntimeHost {
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const parts = buildParts(opts);
-  const host = new RuntimeHost(parts, opts.plugins, opts.loaded);
+  const host = new RuntimeHost(parts, opts.plugins, opts.loaded, opts.portAdvice);
   return {
     ...host.backend,
     api: host.api,

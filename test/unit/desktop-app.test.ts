@@ -2,7 +2,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../main/config/load.js';
-import { runDesktop, type DesktopOptions } from '../../main/desktop/bootstrap.js';
+import { desktopPortAdvice, runDesktop, type DesktopOptions } from '../../main/desktop/bootstrap.js';
 import { trayIcons } from '../../main/desktop/icons.js';
 import { createFakeElectron, ipcEventFrom, type FakeElectron } from '../fixtures/fake-electron.js';
 import { desktopTestEnv, until, type DesktopTestEnv } from './desktop-runtime.js';
@@ -125,17 +125,28 @@ describe('desktop app wiring', () => {
     const port = blocker.port;
     env = await desktopTestEnv({ port });
     const fake = createFakeElectron();
-    const handle = (await runDesktop(options(fake, env)))!;
+    // The runtime as main.ts makes it: the port-in-use advice in the desktop's words.
+    const handle = (await runDesktop(options(fake, env, { createRuntime: (loaded) => env!.create(loaded, { portAdvice: desktopPortAdvice }) })))!;
 
     expect(handle.runtime.status()).toMatchObject({ state: 'error', error: expect.stringContaining(`Port ${port}`) });
+    // What the window shows (the status) and the notification: Settings, never a flag the app does not read.
+    expect(handle.runtime.status().error).toMatch(/change the port in Settings\.$/);
+    expect(handle.runtime.status().error).not.toMatch(/--port|PORT=/);
     expect(fake.trays[0]!.image.path).toBe(ICONS.error.path);
     expect(fake.trays[0]!.menu!.item('error').label).toContain(`Port ${port} on 127.0.0.1 is already in use`);
     expect(fake.notifications).toHaveLength(1);
     expect(fake.notifications[0]).toMatchObject({ shown: true, options: { title: `ccproxy: port ${port} is in use` } });
+    // In the desktop's words: the app reads no --port flag and no PORT variable; Settings is where to change it.
+    const body = fake.notifications[0]!.options.body;
+    expect(body).toContain('change the port in Settings');
+    expect(body).not.toMatch(/--port|PORT=/);
     expect(fake.windows).toHaveLength(1); // opened so the user sees the message and can change the port
+    expect(fake.windows[0]!.loadedUrl).toBe('app://ccproxy/index.html#settings/server.port'); // on the port field
     fake.windows[0]!.close();
+    fake.windows[0]!.loadedUrl = null;
     fake.notifications[0]!.events.emit('click');
     expect(fake.windows[0]!.visible).toBe(true);
+    expect(fake.windows[0]!.loadedUrl).toBe('app://ccproxy/index.html#settings/server.port');
 
     const saved = await handle.runtime.saveSettings({ server: { port: 0 } });
     expect(saved.ok).toBe(true);

@@ -53,6 +53,14 @@ describe('start at login', () => {
     expect(item.state()).toMatchObject({ checked: true, note: null });
   });
 
+  it('packaged on macOS: not-found (nothing registered yet) is plainly off, with no advice to move the app', () => {
+    const fake = createFakeElectron();
+    fake.app.isPackaged = true;
+    const item = createLoginItem({ app: fake.app, platform: 'darwin', execPath: '/Applications/ccproxy.app/Contents/MacOS/ccproxy', appPath: '/Applications/ccproxy.app/Contents/Resources/app.asar' })!;
+    fake.app.loginReport = { openAtLogin: false, status: 'not-found' };
+    expect(item.state()).toEqual({ checked: false, available: true, note: null, needsApproval: false });
+  });
+
   it('Linux: no login-item API, no item', () => {
     expect(createLoginItem({ app: createFakeElectron().app, platform: 'linux', execPath: '/usr/bin/electron', appPath: '/src' })).toBeUndefined();
   });

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATION_NAMES } from '../../main/common/contract.js';
+import { operationChannel } from '../../main/desktop/channels.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const MAIN = path.join(ROOT, 'dist', 'main', 'desktop', 'main.js');
@@ -22,12 +23,17 @@ function ensureBuilt(): void {
 
 /** A recording stand-in for the `electron` module: enough for main.ts to start the app, then it reports. */
 const FAKE_ELECTRON = String.raw`
-const report = { setPath: {}, windows: [], trays: [], errorBoxes: [] };
+const report = { setPath: {}, windows: [], trays: [], errorBoxes: [], ipc: [] };
 function finish(code) {
   process.stdout.write('\nFAKE_ELECTRON_REPORT ' + JSON.stringify(report) + '\n');
   process.exit(code);
 }
 const on = function () { return this; };
+// Reports once the tray is running and the window's page (if any) has been asked for through the handler.
+function waitForPage() {
+  if (report.windows.length === 0 || report.windows.every((w) => w.page !== undefined)) setTimeout(() => finish(0), 0);
+  else setTimeout(waitForPage, 5);
+}
 export const app = {
   isPackaged: false, dock: undefined,
   setName(n) { report.name = n; }, setPath(k, v) { report.setPath[k] = v; }, getPath() { return process.env.FAKE_APP_DATA; },
@@ -44,18 +50,38 @@ export class BrowserWindow {
     const session = { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, webRequest: { onHeadersReceived() {} } };
     this.webContents = { id: 1, session, isDestroyed: () => false, send() {}, setWindowOpenHandler() {}, on, reload() {} };
   }
-  async loadURL(url) { this.record.url = url; }
+  async loadURL(url) {
+    this.record.url = url;
+    // Asked through the scheme's handler, as Chromium would ask for the page.
+    const res = await handlers.get(url.split(':')[0])?.(new Request(url));
+    this.record.page = res ? { status: res.status, csp: res.headers.get('content-security-policy'), html: (await res.text()).slice(0, 100) } : null;
+    report.pages = (report.pages ?? 0) + 1;
+  }
   show() {} hide() {} focus() {} restore() {} isMinimized() { return false; } isVisible() { return true; } isDestroyed() { return false; }
   on() { return this; } once() { return this; }
 }
 export class Tray {
   constructor(image) { this.record = { image: image.path }; report.trays.push(this.record); }
   setImage(image) { this.record.image = image.path; }
-  setToolTip(t) { this.record.tooltip = t; if (t.includes('Running at')) setTimeout(() => finish(0), 0); }
+  setToolTip(t) { this.record.tooltip = t; if (t.includes('Running at')) waitForPage(); }
   setContextMenu() {} on() { return this; } destroy() {}
 }
 export const nativeImage = { createFromPath: (p) => ({ path: p, setTemplateImage() {} }) };
-export const ipcMain = { handle() {}, removeHandler() {} };
+const handlers = new Map();
+export const protocol = {
+  registerSchemesAsPrivileged(schemes) { report.privileged = schemes; },
+  handle(scheme, handler) { handlers.set(scheme, handler); },
+};
+export const powerMonitor = { on(event) { (report.powerMonitor ??= []).push(event); return this; } };
+// Every way a channel can be registered in the main process is recorded (a library registering its own, too).
+export const ipcMain = {
+  handle(channel) { report.ipc.push('handle ' + channel); },
+  handleOnce(channel) { report.ipc.push('handleOnce ' + channel); },
+  on(channel) { report.ipc.push('on ' + channel); return this; },
+  once(channel) { report.ipc.push('once ' + channel); return this; },
+  addListener(channel) { report.ipc.push('on ' + channel); return this; },
+  removeHandler() {},
+};
 export const shell = { openExternal: async () => {}, openPath: async () => '' };
 export const clipboard = { writeText() {} };
 export const dialog = {
@@ -63,12 +89,15 @@ export const dialog = {
   showMessageBox: async () => ({ response: 0 }),
 };
 export class Notification { static isSupported() { return false; } show() {} on() { return this; } }
-export default { app, Menu, BrowserWindow, Tray, nativeImage, ipcMain, shell, clipboard, dialog, Notification };
+export default { app, Menu, BrowserWindow, Tray, nativeImage, ipcMain, shell, clipboard, dialog, Notification, protocol, powerMonitor };
 `;
 
 interface Report {
   name: string;
-  windows: Array<{ preload: string; icon?: string; url?: string; sandbox: boolean }>;
+  windows: Array<{ preload: string; icon?: string; url?: string; sandbox: boolean; page?: { status: number; csp: string; html: string } }>;
+  privileged?: Array<{ scheme: string; privileges: Record<string, boolean> }>;
+  ipc: string[];
+  powerMonitor?: string[];
   trays: Array<{ image: string; tooltip?: string }>;
   errorBoxes: Array<{ title: string; content: string }>;
 }
@@ -120,13 +149,25 @@ describe('dist/main/desktop/main.js, run with a stand-in electron', () => {
     const win = report.windows[0]!; // a manual launch: the window opens
     expect(win.preload).toBe(PRELOAD);
     expect(fs.existsSync(win.preload)).toBe(true);
-    expect(win.url).toBe(pathToFileURL(path.join(ROOT, 'dist', 'renderer', 'index.html')).href);
-    expect(fs.existsSync(new URL(win.url!))).toBe(true);
+    // The page comes from the app:// scheme's handler, which serves the built dist/renderer/index.html.
+    expect(win.url).toBe('app://ccproxy/index.html');
+    expect(report.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(win.page!.status).toBe(200);
+    expect(win.page!.csp).toMatch(/^default-src 'self'/);
+    expect(win.page!.html).toBe(fs.readFileSync(path.join(ROOT, 'dist', 'renderer', 'index.html'), 'utf8').slice(0, 100));
+    expect(report.powerMonitor).toEqual(['shutdown']);
     expect(fs.existsSync(win.icon!)).toBe(true);
     expect(win.sandbox).toBe(true);
     expect(fs.existsSync(report.trays[0]!.image)).toBe(true);
     expect(report.trays[0]!.tooltip).toMatch(/Running at http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toContain(`[STARTUP] Starting ccproxy (config: ${cfg})`);
+  });
+
+  it('registers exactly the contract\'s IPC channels, all as invoke handlers: no other library adds any', () => {
+    const cfg = config('ipc.toml', '[server]\nport = 0\n\n[pool_settings]\nwarmup_on_startup = false\n\n[upstream]\nbase_url = "http://127.0.0.1:9"\n');
+    const { report } = run(['--config', cfg]);
+    // electron-log/main would add `on __ELECTRON_LOG__` and `handle __ELECTRON_LOG__` here, with no sender check.
+    expect([...report.ipc].sort()).toEqual(OPERATION_NAMES.map((op) => `handle ${operationChannel(op)}`).sort());
   });
 
   it('takes --config=FILE too; an invalid file gets the one blocking box (nothing is served yet), then exits', () => {
@@ -139,14 +180,26 @@ describe('dist/main/desktop/main.js, run with a stand-in electron', () => {
     expect(report.errorBoxes[0]!.content).toContain(cfg);
   });
 
-  it('imports nothing at runtime but Node built-ins, electron and production dependencies', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const code = fs.readFileSync(MAIN, 'utf8');
-    const specifiers = new Set([...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g)].map((m) => m[1]!));
+  it('is one bundle: main.js and the chunks it loads import only Node built-ins, electron and native modules', async () => {
+    const { NATIVE } = await import('../../scripts/build.mjs');
+    // esbuild's own record of the build (scripts/build.mjs writes it): every import of every output file.
+    const meta = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'build-meta.json'), 'utf8')) as { outputs: Record<string, { imports: Array<{ path: string; kind: string; external?: boolean }> }> };
+    const seen = new Set<string>();
+    const external = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const i of meta.outputs[file]!.imports) {
+        if (i.external) external.add(i.path);
+        else visit(i.path);
+      }
+    };
+    visit('dist/main/desktop/main.js');
     const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
-    const allowed = (s: string) => s.startsWith('node:') || builtinModules.includes(s) || s === 'electron' || packageOf(s) in pkg.dependencies;
-    expect([...specifiers].filter((s) => !allowed(s))).toEqual([]);
-    expect(specifiers).toContain('electron');
+    const allowed = (s: string) => s.startsWith('node:') || builtinModules.includes(s) || s === 'electron' || NATIVE.includes(packageOf(s));
+    expect([...external].filter((s) => !allowed(s))).toEqual([]);
+    expect(external).toContain('electron');
+    expect(seen.size).toBeGreaterThan(2); // the entry, then the chunks it imports
   });
 });
 

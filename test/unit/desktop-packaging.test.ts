@@ -89,7 +89,7 @@ describe('electron-builder.yml', () => {
     await expect(validateConfiguration(config, { add() {}, isEnabled: false })).resolves.toBeUndefined();
   });
 
-  it('flips the hardening fuses (re-signing unsigned macOS builds ad hoc), hides the Dock icon, no obsolete deb dependency', () => {
+  it('sets every fuse Electron has, each to its pinned value (re-signing unsigned macOS builds ad hoc)', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,
@@ -97,9 +97,33 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+      // The window is served on app:// (main/desktop/app-scheme.ts): file:// gets no extra privileges.
+      grantFileProtocolExtraPrivileges: false,
       // Without it an unsigned fused build keeps a broken ad-hoc signature and Apple Silicon refuses to open it.
       resetAdHocDarwinSignature: true,
     });
+    // Every fuse @electron/fuses knows is set explicitly: a fuse added by a later Electron fails here until decided.
+    const { FuseV1Options } = require('@electron/fuses') as { FuseV1Options: Record<string, number | string> };
+    const known = Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k)));
+    const camel = (name: string) => name[0]!.toLowerCase() + name.slice(1);
+    expect(known.length).toBeGreaterThanOrEqual(8);
+    for (const fuse of known) expect(typeof config.electronFuses[camel(fuse)], fuse).toBe('boolean');
+  });
+
+  it('never publishes, builds both Mac architectures, and names the Linux binary and desktop entry ccproxy', () => {
+    expect(config.publish).toBeNull();
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    for (const [name, script] of Object.entries(pkg.scripts as Record<string, string>)) {
+      if (script.includes('electron-builder')) expect(script, name).toMatch(/--publish never\b/);
+    }
+    expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }]);
+    expect(config.linux.executableName).toBe('ccproxy');
+    expect(config.linux.syncDesktopName).toBe(true);
+    expect(pkg.desktopName).toBe('ccproxy.desktop');
+  });
+
+  it('hides the Dock icon, no obsolete deb dependency', () => {
     expect(config.mac.extendInfo).toEqual({ LSUIElement: true });
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
     expect(config.deb.depends).not.toContain('libayatana-appindicator3-1'); // Electron 45's tray does not load it
@@ -113,7 +137,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('ships what main.ts loads at runtime, and the icons it names exist', () => {
-    expect(config.files).toEqual(expect.arrayContaining(['dist/**', 'package.json', 'build/icons/**']));
+    expect(config.files).toEqual(expect.arrayContaining(['dist/main/**/*.js', 'dist/main/**/*.cjs', 'dist/renderer/**', 'package.json', 'build/icons/**']));
     for (const icon of [config.linux.icon, config.mac.icon, config.win.icon]) expect(fs.existsSync(path.join(ROOT, icon)), icon).toBe(true);
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.main).toBe('dist/main/desktop/main.js');

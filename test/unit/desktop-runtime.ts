@@ -5,7 +5,7 @@ import path from 'node:path';
 import log from 'electron-log/node';
 import { loadConfig, type LoadedConfig } from '../../main/config/load.js';
 import type { ElectronLogLike } from '../../main/logging/log-bus.js';
-import { createRuntime, type Runtime } from '../../main/runtime/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../main/runtime/runtime.js';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream/index.js';
 
 export interface DesktopTestEnv {
@@ -13,7 +13,7 @@ export interface DesktopTestEnv {
   cfgPath: string;
   upstream: FakeUpstream;
   load(): LoadedConfig;
-  create(loaded?: LoadedConfig): Runtime;
+  create(loaded?: LoadedConfig, extra?: Partial<RuntimeOptions>): Runtime;
   /** Stops every runtime made here, the upstream, and removes the temp folder. */
   cleanup(): Promise<void>;
 }
@@ -45,8 +45,8 @@ export async function desktopTestEnv(opts: { port?: number; shutdownGrace?: numb
     cfgPath,
     upstream,
     load,
-    create(loaded = load()) {
-      const runtime = createRuntime({ loaded, logBase: log as unknown as ElectronLogLike, console: false });
+    create(loaded = load(), extra = {}) {
+      const runtime = createRuntime({ loaded, logBase: log as unknown as ElectronLogLike, console: false, ...extra });
       runtimes.push(runtime);
       return runtime;
     },

@@ -1,29 +1,29 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, isAppPageUrl, isSafeExternalUrl } from '../../main/desktop/web-security.js';
+import { APP_PAGE_URL } from '../../main/desktop/app-scheme.js';
+import { isAppPageUrl, isSafeExternalUrl, USER_GESTURE_MS } from '../../main/desktop/web-security.js';
 import { createWindowController } from '../../main/desktop/window.js';
 import { FakeEvent, createFakeElectron, ipcEventFrom } from '../fixtures/fake-electron.js';
 
-const RENDERER = path.resolve('/opt/ccproxy app/dist/renderer/index.html'); // a space, as in "Program Files"
 const PRELOAD = path.resolve('/opt/ccproxy app/dist/main/desktop/preload.cjs');
 
 function setup() {
   const fake = createFakeElectron();
   const blocked: string[] = [];
+  const clock = { now: 1_000_000 };
   const controller = createWindowController({
     BrowserWindow: fake.electron.BrowserWindow,
     preloadPath: PRELOAD,
-    rendererIndex: RENDERER,
     shell: fake.shell,
     onBlocked: (what) => blocked.push(what),
+    now: () => clock.now,
   });
-  return { fake, controller, blocked };
+  return { fake, controller, blocked, clock };
 }
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('window controller', () => {
-  it('creates the window lazily, hardened, on the renderer file', async () => {
+  it('creates the window lazily, hardened, on the app:// page (never file://)', async () => {
     const { fake, controller } = setup();
     expect(fake.windows).toHaveLength(0);
     expect(controller.webContents()).toBeNull();
@@ -32,8 +32,10 @@ describe('window controller', () => {
     const win = fake.windows[0]!;
     expect(win.options.show).toBe(false);
     expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, devTools: false, preload: PRELOAD });
-    expect(win.loadedUrl).toBe(pathToFileURL(RENDERER).href);
-    expect(controller.appUrl).toBe(pathToFileURL(RENDERER).href);
+    expect(win.loadedUrl).toBe('app://ccproxy/index.html');
+    expect(controller.appUrl).toBe(APP_PAGE_URL);
+    // Chromium's popup blocker stays on (no option turns it off) and nothing loosens web security.
+    expect(Object.keys(win.options.webPreferences ?? {}).filter((k) => /popup|insecure|allowRunning|experimental/i.test(k))).toEqual([]);
     await tick();
     expect(win.visible).toBe(true); // shown on ready-to-show
     controller.show();
@@ -65,7 +67,7 @@ describe('window controller', () => {
 
   it('trusts IPC only from its own webContents showing its own page', () => {
     const { fake, controller } = setup();
-    const url = pathToFileURL(RENDERER).href;
+    const url = APP_PAGE_URL;
     expect(controller.isTrustedSender(ipcEventFrom({ id: 1 }, url))).toBe(false); // no window yet
     controller.show();
     const contents = fake.windows[0]!.webContents;
@@ -73,19 +75,45 @@ describe('window controller', () => {
     expect(controller.isTrustedSender(ipcEventFrom(contents, `${url}#/logs`))).toBe(true);
     expect(controller.isTrustedSender(ipcEventFrom({ id: contents.id + 1000 }, url))).toBe(false);
     expect(controller.isTrustedSender(ipcEventFrom(contents, 'https://example.com/'))).toBe(false);
+    expect(controller.isTrustedSender(ipcEventFrom(contents, 'file:///opt/ccproxy/dist/renderer/index.html'))).toBe(false);
+    expect(controller.isTrustedSender(ipcEventFrom(contents, 'app://other/index.html'))).toBe(false);
     expect(controller.isTrustedSender(ipcEventFrom(contents, null))).toBe(false);
   });
 
-  it('denies new windows and opens only http(s) links outside', async () => {
-    const { fake, controller, blocked } = setup();
+  it('denies new windows and opens only http(s) links outside, only right after a click in the window', async () => {
+    const { fake, controller, blocked, clock } = setup();
     controller.show();
-    const open = fake.windows[0]!.webContents.windowOpenHandler!;
+    const contents = fake.windows[0]!.webContents;
+    const open = contents.windowOpenHandler!;
+    // No click yet: a script opening a link gets nothing.
+    expect(open({ url: 'https://docs.anthropic.com/script' })).toEqual({ action: 'deny' });
+    contents.emit('input-event', {}, { type: 'mouseMove' }); // moving the mouse is not asking
+    expect(open({ url: 'https://docs.anthropic.com/moved' })).toEqual({ action: 'deny' });
+    contents.emit('input-event', {}, { type: 'mouseUp' }); // the user clicks a link
     expect(open({ url: 'https://docs.anthropic.com/' })).toEqual({ action: 'deny' });
     expect(open({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(open({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    clock.now += USER_GESTURE_MS + 1; // long after the click
+    expect(open({ url: 'https://docs.anthropic.com/late' })).toEqual({ action: 'deny' });
+    contents.emit('input-event', {}, { type: 'keyDown', key: 'Enter' }); // Enter on a focused link
+    expect(open({ url: 'https://docs.anthropic.com/keyboard' })).toEqual({ action: 'deny' });
     await tick();
-    expect(fake.shell.external).toEqual(['https://docs.anthropic.com/']);
-    expect(blocked.filter((b) => b.startsWith('opening'))).toHaveLength(2);
+    expect(fake.shell.external).toEqual(['https://docs.anthropic.com/', 'https://docs.anthropic.com/keyboard']);
+    expect(blocked.filter((b) => b.includes('without a click'))).toHaveLength(3);
+    expect(blocked.filter((b) => /^opening (file|javascript):/.test(b))).toHaveLength(2);
+  });
+
+  it('opens a view of the page by its fragment: the Settings view on a field', async () => {
+    const { fake, controller } = setup();
+    controller.show('settings/server.port');
+    const win = fake.windows[0]!;
+    expect(win.loadedUrl).toBe(`${APP_PAGE_URL}#settings/server.port`);
+    await tick();
+    controller.show(); // plain show: the page stays where it is
+    expect(win.loadedUrl).toBe(`${APP_PAGE_URL}#settings/server.port`);
+    controller.show('settings/server.host'); // an open window moves within its page
+    expect(fake.windows).toHaveLength(1);
+    expect(win.loadedUrl).toBe(`${APP_PAGE_URL}#settings/server.host`);
   });
 
   it('prevents navigation away from the app page', async () => {
@@ -102,10 +130,14 @@ describe('window controller', () => {
     contents.emit('will-attach-webview', webview);
     expect([away.defaultPrevented, file.defaultPrevented, reload.defaultPrevented, webview.defaultPrevented]).toEqual([true, true, false, true]);
     await tick();
-    expect(fake.shell.external).toEqual(['https://evil.example/']); // a web link goes to the browser, not the app
+    // A navigation never opens the browser, click or not: only the window-open handler does.
+    contents.emit('input-event', {}, { type: 'mouseUp' });
+    contents.emit('will-navigate', new FakeEvent('https://evil.example/after-click'));
+    await tick();
+    expect(fake.shell.external).toEqual([]);
   });
 
-  it('denies every permission but clipboard writes, and sets the CSP on the app documents', () => {
+  it('denies every permission but clipboard writes', () => {
     const { fake, controller } = setup();
     controller.show();
     const session = fake.session;
@@ -117,25 +149,18 @@ describe('window controller', () => {
     expect(session.permissionCheck!(null, 'clipboard-read')).toBe(false);
     expect(session.permissionCheck!(null, 'geolocation')).toBe(false);
     expect(session.permissionCheck!(null, 'clipboard-sanitized-write')).toBe(true);
-
-    let doc: { responseHeaders?: Record<string, string[]> } = {};
-    session.headersListener!({ url: controller.appUrl, resourceType: 'mainFrame', responseHeaders: { 'content-security-policy': ['default-src *'] } }, (r) => (doc = r));
-    expect(doc.responseHeaders).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
-    let script: { responseHeaders?: Record<string, string[]> } = { responseHeaders: {} };
-    session.headersListener!({ url: 'file:///x/app.js', resourceType: 'script' }, (r) => (script = r));
-    expect(script).toEqual({});
-    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
-    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe');
   });
 });
 
 describe('URL checks', () => {
-  it('matches the app page by file path, ignoring query and hash', () => {
-    const app = 'file:///C:/Program%20Files/ccproxy/resources/app.asar/dist/renderer/index.html';
-    expect(isAppPageUrl('file:///c:/Program Files/ccproxy/resources/app.asar/dist/renderer/index.html#/stats', app)).toBe(true);
-    expect(isAppPageUrl('file:///C:/Program%20Files/ccproxy/resources/app.asar/dist/renderer/other.html', app)).toBe(false);
-    expect(isAppPageUrl('https://localhost/dist/renderer/index.html', app)).toBe(false);
-    expect(isAppPageUrl('not a url', app)).toBe(false);
+  it('matches the app page by scheme, host and path, ignoring query and hash', () => {
+    expect(isAppPageUrl('app://ccproxy/index.html#settings/server.port', APP_PAGE_URL)).toBe(true);
+    expect(isAppPageUrl('app://ccproxy/index.html?x=1', APP_PAGE_URL)).toBe(true);
+    expect(isAppPageUrl('app://ccproxy/other.html', APP_PAGE_URL)).toBe(false);
+    expect(isAppPageUrl('app://evil/index.html', APP_PAGE_URL)).toBe(false);
+    expect(isAppPageUrl('file:///index.html', APP_PAGE_URL)).toBe(false);
+    expect(isAppPageUrl('https://ccproxy/index.html', APP_PAGE_URL)).toBe(false);
+    expect(isAppPageUrl('not a url', APP_PAGE_URL)).toBe(false);
   });
 
   it('lets only plain http(s) links out', () => {
