@@ -64,13 +64,16 @@ export class HistoryQueries {
     const beforeSeq = filter.before ? (this.seqOf(filter.before) ?? 0) : null;
     const w = where(filter, beforeSeq);
     const rows = this.stmt(`SELECT * FROM requests ${w.sql} ORDER BY seq DESC LIMIT ?`).all(...w.params, limit) as Row[];
-    return rows.map(recordFromRow);
+    return rows.map((row) => recordFromRow(this.withHeaders(row)));
   }
 
-  /** Every matching record, newest first, one at a time (export streams these). */
-  *iterate(filter: HistoryFilter): Generator<RequestRecord> {
-    const w = where(filter, null);
-    for (const row of this.db.prepare(`SELECT * FROM requests ${w.sql} ORDER BY seq DESC`).iterate(...w.params)) yield recordFromRow(row as Row);
+  private withHeaders(row: Row): Row {
+    const h = this.stmt('SELECT request, response FROM headers WHERE seq = ?').get(row.seq) as { request: string; response: string } | undefined;
+    if (h) {
+      row.request_headers = h.request;
+      row.response_headers = h.response;
+    }
+    return row;
   }
 
   get(id: string): { record: RequestRecord; bodies: { request: string | null; request_truncated: boolean; response: string | null; response_truncated: boolean } | null } | null {
@@ -78,7 +81,7 @@ export class HistoryQueries {
     if (!row) return null;
     const b = this.stmt('SELECT * FROM bodies WHERE seq = ?').get(row.seq) as Record<string, unknown> | undefined;
     return {
-      record: recordFromRow(row),
+      record: recordFromRow(this.withHeaders(row)),
       bodies: b ? { request: (b.request_body as string | null) ?? null, request_truncated: b.request_truncated === 1, response: (b.response_body as string | null) ?? null, response_truncated: b.response_truncated === 1 } : null,
     };
   }

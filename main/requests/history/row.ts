@@ -8,7 +8,7 @@ export const INSERT_COLUMNS = [
   'id', 'started_at', 'method', 'path', 'route', 'user_agent', 'client', 'client_version', 'session', 'model', 'mapped_model',
   'stream', 'status', 'error_type', 'error_message', 'duration_ms', 'ttfb_ms', 'acquire_wait_ms', 'sent_ms', 'connection_id',
   'connection_reused', 'request_id', 'stop_reason', 'input_tokens', 'output_tokens', 'cache_creation_input_tokens',
-  'cache_creation_1h_input_tokens', 'cache_read_input_tokens', 'cost_usd', 'request_headers', 'response_headers',
+  'cache_creation_1h_input_tokens', 'cache_read_input_tokens', 'cost_usd',
 ] as const;
 
 export const INSERT_SQL = `INSERT OR IGNORE INTO requests (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
@@ -22,12 +22,18 @@ export function insertParams(r: KeptRecord): unknown[] {
     r.stream ? 1 : 0, r.status, r.error_type, r.error_message, r.duration_ms, r.ttfb_ms, r.acquire_wait_ms, r.sent_ms, r.connection_id,
     bool(r.connection_reused), r.request_id, r.stop_reason, u?.input_tokens ?? null, u?.output_tokens ?? null, u?.cache_creation_input_tokens ?? null,
     u?.cache_creation_1h_input_tokens ?? null, u?.cache_read_input_tokens ?? null, r.cost_usd,
-    JSON.stringify(maskedLines(r.rawRequest)), JSON.stringify(maskedLines(r.rawResponse)),
   ];
 }
 
+export const INSERT_HEADERS_SQL = 'INSERT INTO headers (seq, request, response) VALUES (?, ?, ?)';
+
+/** The header lines, masked, as stored. */
+export function headerParams(seq: number | bigint, r: KeptRecord): unknown[] {
+  return [seq, JSON.stringify(maskedLines(r.rawRequest)), JSON.stringify(maskedLines(r.rawResponse))];
+}
+
 /** A row as SQLite returns it. */
-export type Row = Record<(typeof INSERT_COLUMNS)[number] | 'seq', unknown>;
+export type Row = Record<(typeof INSERT_COLUMNS)[number] | 'seq', unknown> & { request_headers?: unknown; response_headers?: unknown };
 
 export function recordFromRow(row: Row): RequestRecord {
   const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));

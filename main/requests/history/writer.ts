@@ -4,7 +4,7 @@
 // with the reason; the proxy never waits on, or fails because of, the disk.
 import type Database from 'better-sqlite3';
 import type { KeptRecord } from '../trace.js';
-import { INSERT_SQL, insertParams } from './row.js';
+import { INSERT_HEADERS_SQL, INSERT_SQL, headerParams, insertParams } from './row.js';
 
 export const MAX_BATCH = 500;
 export const MAX_DELAY_MS = 100;
@@ -15,6 +15,7 @@ export class HistoryWriter {
   private failed = false;
   private readonly insert: Database.Statement;
   private readonly insertBodies: Database.Statement;
+  private readonly insertHeaders: Database.Statement;
   private readonly writeBatch: (records: KeptRecord[]) => void;
   /** Time spent writing, for the bench (records written, milliseconds). */
   readonly spent = { records: 0, ms: 0 };
@@ -24,13 +25,16 @@ export class HistoryWriter {
     private readonly onFailure: (err: unknown) => void,
   ) {
     this.insert = db.prepare(INSERT_SQL);
+    this.insertHeaders = db.prepare(INSERT_HEADERS_SQL);
     this.insertBodies = db.prepare('INSERT OR REPLACE INTO bodies (seq, request_body, request_truncated, response_body, response_truncated) VALUES (?, ?, ?, ?, ?)');
     this.writeBatch = db.transaction((records: KeptRecord[]) => {
       for (const r of records) {
         const info = this.insert.run(insertParams(r));
+        if (info.changes !== 1) continue; // already stored (the same record pushed twice)
+        this.insertHeaders.run(headerParams(info.lastInsertRowid, r));
         const c = r.capture;
         // Made into text (decompressed, redacted) here, off the forwarding path.
-        if (c && info.changes === 1) this.insertBodies.run(info.lastInsertRowid, c.request.text(), c.request.truncated ? 1 : 0, c.response.text(c.encoding), c.response.truncated ? 1 : 0);
+        if (c) this.insertBodies.run(info.lastInsertRowid, c.request.text(), c.request.truncated ? 1 : 0, c.response.text(c.encoding), c.response.truncated ? 1 : 0);
       }
     });
   }
