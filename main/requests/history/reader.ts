@@ -56,6 +56,10 @@ export class HistoryReader {
     }
   }
 
+  reset(): { moved_to: string | null; history: string } {
+    return this.history.reset();
+  }
+
   clear(): { deleted: number; history: string } {
     return { deleted: this.history.clear(), history: this.history.state };
   }
