@@ -28,6 +28,8 @@ import { exportQuerySchema, requestsQuerySchema, usageQuerySchema } from '../req
 
 /** The history's operations (requests/history/reader.ts implements them). */
 export interface HistoryBackend {
+  /** "on", or "off: <reason>". */
+  readonly state: string;
   page(filter: HistoryFilter, limit?: number): RequestsPage;
   detail(id: string): RequestDetail | null;
   usage(groupBy: UsageGroupBy, filter: HistoryFilter): UsageReport;

@@ -50,6 +50,15 @@ export const PRICE_TABLE: Readonly<Record<string, ModelPrice>> = {
 /** Usage as a record keeps it: the four counts, and the 1-hour share of the cache writes when the answer said. */
 export type PricedUsage = TokenUsage & { cache_creation_1h_input_tokens?: number };
 
+/** [pricing] rows as the config holds them: cache prices default to the API's multipliers of the input price. */
+export function pricesFromConfig(rows: Readonly<Record<string, { input: number; output: number; cache_write_5m?: number; cache_write_1h?: number; cache_read?: number }>>): Record<string, ModelPrice> {
+  const out: Record<string, ModelPrice> = {};
+  for (const [model, r] of Object.entries(rows)) {
+    out[model] = { input: r.input, output: r.output, cache_write_5m: r.cache_write_5m ?? r.input * 1.25, cache_write_1h: r.cache_write_1h ?? r.input * 2, cache_read: r.cache_read ?? r.input * 0.1 };
+  }
+  return out;
+}
+
 export class Pricing {
   private readonly table: Record<string, ModelPrice>;
   private readonly keys: string[];

@@ -32,7 +32,8 @@ describe('records of Anthropic requests', () => {
       method: 'POST',
       path: '/v1/messages',
       route: 'anthropic',
-      client: 'records-test/1.0',
+      client: 'other', // a user-agent no tool is known by
+      user_agent: 'records-test/1.0',
       model: 'claude-haiku-4-5',
       stream: false,
       status: 200,

@@ -3,19 +3,15 @@
 // filters), DELETE /requests (clears; same-origin only) and GET /usage?group_by=… (the no-parameter /usage keeps
 // answering the since-start totals per model the Stats view reads).
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { HistoryBackend } from '../../api/server-api.js';
-import type { UsageTotals } from '../../common/requests.js';
+import { History } from '../../requests/history/history.js';
+import { HistoryReader } from '../../requests/history/reader.js';
+import type { AppDeps } from '../deps.js';
 import { dropEmpty, exportQuerySchema, requestsQuerySchema, usageQuerySchema } from '../../requests/history/params.js';
 import { ProxyError } from '../errors.js';
 import { isSameOrigin } from '../security.js';
-
-export interface HistoryRouteOptions {
-  history: HistoryBackend;
-  /** Since-start totals per model (GET /usage without group_by). */
-  totals(): UsageTotals;
-}
 
 function parse<T>(schema: z.ZodType<T>, request: FastifyRequest, what: string): T {
   const parsed = schema.safeParse(dropEmpty(request.query));
@@ -23,8 +19,9 @@ function parse<T>(schema: z.ZodType<T>, request: FastifyRequest, what: string): 
   return parsed.data;
 }
 
-export function registerHistoryRoutes(app: FastifyInstance, opts: HistoryRouteOptions): void {
-  const { history } = opts;
+export const historyRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
+  // Without a history (bare proxy tests) the same answers come from this run's records.
+  const history: HistoryBackend = deps.history ?? new HistoryReader(new History({ enabled: false, retention_days: 90, max_mb: 1024, capture_bodies: false }, '', deps.log), deps.records);
 
   app.get('/requests', async (request) => {
     const { limit, ...filter } = parse(requestsQuerySchema, request, 'GET /requests');
@@ -57,8 +54,8 @@ export function registerHistoryRoutes(app: FastifyInstance, opts: HistoryRouteOp
 
   app.get('/usage', async (request) => {
     const raw = dropEmpty(request.query);
-    if (Object.keys(raw).length === 0) return opts.totals();
+    if (Object.keys(raw).length === 0) return deps.records.usage.totals();
     const { group_by, ...filter } = parse(usageQuerySchema, request, 'GET /usage');
     return history.usage(group_by, filter);
   });
-}
+};

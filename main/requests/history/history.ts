@@ -53,7 +53,7 @@ export class History {
   }
 
   open(): void {
-    if (!this.settings.enabled) return this.off('turned off ([history] enabled = false)', false);
+    if (!this.settings.enabled) return this.off(this.defaultPath || this.settings.path ? 'turned off ([history] enabled = false)' : 'no history file was given', false);
     const opened = openHistoryFile(this.file);
     if (!opened.ok) return this.off(opened.reason, true, opened.corrupt);
     this.db = opened.db;
@@ -69,9 +69,17 @@ export class History {
     this.emit();
   }
 
-  /** Moves a damaged file aside (the user asked: --reset-history or the desktop's button) and opens a new one. */
+  /**
+   * The user asked (--reset-history, or the desktop's button): a damaged file is moved aside and a new one begun.
+   * A file that is fine is left alone; one that is off for another reason (locked, read-only) is tried again.
+   */
   reset(): { moved_to: string | null; history: string } {
+    if (this.on || !this.settings.enabled) return { moved_to: null, history: this.state };
     this.close();
+    if (!this.corrupt) {
+      this.open();
+      return { moved_to: null, history: this.state };
+    }
     const moved = moveAside(this.file);
     if (moved) this.log.warn(`[HISTORY] Moved the damaged history file aside to ${moved}`);
     this.open();
@@ -80,6 +88,8 @@ export class History {
 
   /** Settings changed: retention and size apply at the next tick; a new path or enabled applies from the next start. */
   update(settings: HistorySettings): void {
+    const changed = settings.path !== this.settings.path || settings.enabled !== this.settings.enabled;
+    if (changed) this.log.info('[SETTINGS] history.path and history.enabled apply from the next start');
     this.settings = { ...settings, path: this.settings.path, enabled: this.settings.enabled };
   }
 

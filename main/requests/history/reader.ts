@@ -16,6 +16,11 @@ export class HistoryReader {
     private readonly records: RequestRecorder,
   ) {}
 
+  /** "on", or "off: <reason>". */
+  get state(): string {
+    return this.history.state;
+  }
+
   private memory(): RequestRecord[] {
     return this.records.list(Number.MAX_SAFE_INTEGER);
   }
