@@ -156,3 +156,37 @@ describe('history API', () => {
     expect(fs.existsSync(path.join(hx.dir, 'history.db'))).toBe(true);
   });
 });
+
+describe('history in a read-only folder', () => {
+  it('is off with the reason, and the proxy serves', async (ctx) => {
+    const { execFileSync } = await import('node:child_process');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccproxy-ro-'));
+    let mounted = false;
+    if (process.getuid?.() === 0) {
+      // root writes through permission bits: a read-only bind mount is what a read-only folder is to it.
+      try {
+        execFileSync('mount', ['--bind', dir, dir]);
+        mounted = true;
+        execFileSync('mount', ['-o', 'remount,ro,bind', dir]);
+      } catch {
+        if (mounted) execFileSync('umount', [dir]);
+        fs.rmSync(dir, { recursive: true, force: true });
+        ctx.skip();
+      }
+    } else fs.chmodSync(dir, 0o555);
+    const h = await startHarness({ config: { history: { path: path.join(dir, 'history.db') } } });
+    try {
+      const health = await (await fetch(`${h.url}/health`)).json();
+      expect(health).toMatchObject({ status: 'ok', history: expect.stringMatching(/^off: the history folder or file is read-only/) });
+      expect(h.logs().filter((l) => l.startsWith('[HISTORY] History is off'))).toHaveLength(1);
+      expect((await h.client().messages.create(MESSAGE)).type).toBe('message');
+      expect((await (await fetch(`${h.url}/requests`)).json()).requests).toHaveLength(1);
+    } finally {
+      await h.close();
+      if (mounted) execFileSync('umount', [dir]);
+      else fs.chmodSync(dir, 0o755);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
