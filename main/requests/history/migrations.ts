@@ -47,13 +47,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; what: string; sql: str
       ALTER TABLE requests ADD COLUMN cache_creation_1h_input_tokens INTEGER;
       ALTER TABLE requests ADD COLUMN cost_usd REAL;
       CREATE UNIQUE INDEX requests_id ON requests (id);
+      -- Few indexes: each costs every write. A filter by client or session scans newest first (the values are
+      -- few and recent); a model can be rare, so it has one.
       CREATE INDEX requests_model ON requests (model, seq);
-      CREATE INDEX requests_client ON requests (client, seq);
-      CREATE INDEX requests_session ON requests (session, seq) WHERE session IS NOT NULL;
-      -- Header lines are read for a page of 100 or one record, never scanned: kept out of the requests table so
-      -- a day's usage reads few pages.
+      -- Header lines ("name: value" lines, masked) are read for a page of 100 or one record, never scanned: kept
+      -- out of the requests table so a day's usage reads few pages. Rows share the request's seq; pruning deletes
+      -- all three tables by seq range (no foreign key checked on every insert).
       CREATE TABLE headers (
-        seq INTEGER PRIMARY KEY REFERENCES requests (seq) ON DELETE CASCADE,
+        seq INTEGER PRIMARY KEY,
         request TEXT NOT NULL,
         response TEXT NOT NULL
       );`,
@@ -63,7 +64,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; what: string; sql: str
     what: 'captured bodies ([history] capture_bodies), kept apart so the requests table stays small',
     sql: `
       CREATE TABLE bodies (
-        seq INTEGER PRIMARY KEY REFERENCES requests (seq) ON DELETE CASCADE,
+        seq INTEGER PRIMARY KEY,
         request_body TEXT,
         request_truncated INTEGER NOT NULL DEFAULT 0,
         response_body TEXT,

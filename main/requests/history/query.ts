@@ -112,9 +112,19 @@ export class HistoryQueries {
   }
 
   clear(): number {
-    const n = this.db.prepare('DELETE FROM requests').run().changes;
+    const n = this.deleteUpTo(Number.MAX_SAFE_INTEGER);
     this.db.pragma('incremental_vacuum');
     return n;
+  }
+
+  /** Deletes every record with seq ≤ `last`, with its header lines and bodies, in one transaction. */
+  private deleteUpTo(last: number): number {
+    return this.db.transaction(() => {
+      const n = this.stmt('DELETE FROM requests WHERE seq <= ?').run(last).changes;
+      this.stmt('DELETE FROM headers WHERE seq <= ?').run(last);
+      this.stmt('DELETE FROM bodies WHERE seq <= ?').run(last);
+      return n;
+    })();
   }
 
   count(): number {
@@ -128,21 +138,22 @@ export class HistoryQueries {
     return (pages - free) * (this.db.pragma('page_size', { simple: true }) as number);
   }
 
-  /** Drops records older than `retentionDays` and, past `maxBytes`, the oldest until a tenth under it. */
+  /**
+   * Drops records older than `retentionDays` and, past `maxBytes`, the oldest until a tenth under it. Records are
+   * written in time order, so "older than" is "seq up to the newest old one".
+   */
   prune(now: number, retentionDays: number, maxBytes: number): { byAge: number; bySize: number } {
     const cutoff = now - retentionDays * 86_400_000;
-    let byAge = 0;
-    // In slices, so one tick never holds the file for long.
-    for (let n = 1; n > 0 && byAge < 200_000; byAge += n) {
-      n = this.stmt('DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE started_at < ? ORDER BY seq LIMIT 5000)').run(cutoff).changes;
-    }
+    const lastOld = (this.stmt('SELECT max(seq) AS seq FROM requests WHERE started_at < ?').get(cutoff) as { seq: number | null }).seq;
+    const byAge = lastOld === null ? 0 : this.deleteUpTo(lastOld);
     let bySize = 0;
     const used = this.usedBytes();
     if (used > maxBytes) {
       const rows = this.count();
       const perRow = rows > 0 ? used / rows : used;
       const drop = Math.min(rows, Math.ceil((used - maxBytes * 0.9) / perRow));
-      bySize = this.stmt('DELETE FROM requests WHERE seq IN (SELECT seq FROM requests ORDER BY seq LIMIT ?)').run(drop).changes;
+      const last = (this.stmt('SELECT seq FROM requests ORDER BY seq LIMIT 1 OFFSET ?').get(Math.max(0, drop - 1)) as { seq: number } | undefined)?.seq;
+      if (last !== undefined) bySize = this.deleteUpTo(last);
     }
     if (byAge + bySize > 0) this.db.pragma('incremental_vacuum');
     return { byAge, bySize };

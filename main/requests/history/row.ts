@@ -27,9 +27,25 @@ export function insertParams(r: KeptRecord): unknown[] {
 
 export const INSERT_HEADERS_SQL = 'INSERT INTO headers (seq, request, response) VALUES (?, ?, ?)';
 
-/** The header lines, masked, as stored. */
+/** Header lines as stored: "name: value" lines, masked (HTTP allows no line break in either, nor ":" in a name). */
+function headerText(raw: readonly string[]): string {
+  let out = '';
+  for (const [name, value] of maskedLines(raw)) out += `${name}: ${value}\n`;
+  return out;
+}
+
+function headerLines(text: unknown): Array<[string, string]> {
+  if (typeof text !== 'string' || text === '') return [];
+  const out: Array<[string, string]> = [];
+  for (const line of text.split('\n')) {
+    const at = line.indexOf(': ');
+    if (at > 0) out.push([line.slice(0, at), line.slice(at + 2)]);
+  }
+  return out;
+}
+
 export function headerParams(seq: number | bigint, r: KeptRecord): unknown[] {
-  return [seq, JSON.stringify(maskedLines(r.rawRequest)), JSON.stringify(maskedLines(r.rawResponse))];
+  return [seq, headerText(r.rawRequest), headerText(r.rawResponse)];
 }
 
 /** A row as SQLite returns it. */
@@ -74,7 +90,7 @@ export function recordFromRow(row: Row): RequestRecord {
     stop_reason: s(row.stop_reason),
     usage,
     cost_usd: n(row.cost_usd),
-    request_headers: row.request_headers ? (JSON.parse(String(row.request_headers)) as Array<[string, string]>) : [],
-    response_headers: row.response_headers ? (JSON.parse(String(row.response_headers)) as Array<[string, string]>) : [],
+    request_headers: headerLines(row.request_headers),
+    response_headers: headerLines(row.response_headers),
   };
 }

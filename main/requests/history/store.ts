@@ -26,7 +26,6 @@ export function openHistoryFile(file: string): OpenResult {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`cannot use WAL mode (journal_mode is ${String(mode)})`);
     db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
     db.pragma(`cache_size = -${CACHE_KIB}`);
     db.pragma('temp_store = MEMORY');
     // A write takes the exclusive lock now, not at the first request.
