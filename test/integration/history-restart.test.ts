@@ -69,22 +69,28 @@ describe('history across restarts', () => {
   it('keeps every request made before a SIGKILL (after 1.5 s idle), with its tokens, client and cost', async () => {
     const first = await start();
     const client = new Anthropic({ baseURL: first.url, apiKey: 'sk-ant-test-0001', maxRetries: 0 });
-    const ids: string[] = [];
+    // The upstream's request-id of each answer, as the client saw it. Nothing reads the proxy's /requests before
+    // the kill: a read writes the queue first, and the point is what the writer's own 100 ms batches saved.
+    const requestIds: string[] = [];
     for (let i = 0; i < 6; i++) {
-      if (i % 2) await client.messages.create(MESSAGE);
-      else await client.messages.stream(MESSAGE).finalMessage();
+      if (i % 2) {
+        const { response } = await client.messages.create(MESSAGE).withResponse();
+        requestIds.push(response.headers.get('request-id')!);
+      } else {
+        const stream = client.messages.stream(MESSAGE);
+        await stream.finalMessage();
+        requestIds.push(stream.request_id!);
+      }
     }
-    const before = (await json(`${first.url}/requests?limit=100`)).requests;
-    ids.push(...before.map((r: any) => r.id));
-    expect(ids).toHaveLength(6);
+    expect(new Set(requestIds).size).toBe(6);
     await new Promise((r) => setTimeout(r, 1500)); // idle, as the issue asks: no graceful stop, no final flush
     await kill(first);
 
     const second = await start();
     const after = await json(`${second.url}/requests?limit=100`);
     expect(after.history).toBe('on');
-    expect(after.requests.map((r: any) => r.id)).toEqual(ids);
-    expect(after.requests).toEqual(before);
+    expect(after.requests.map((r: any) => r.request_id)).toEqual([...requestIds].reverse());
+    expect(after.requests.map((r: any) => r.stream)).toEqual([false, true, false, true, false, true]);
     expect(after.requests[0]).toMatchObject({ client: 'anthropic-sdk-js', model: 'claude-haiku-4-5', status: 200 });
     expect(after.requests[0].cost_usd).toBeGreaterThan(0);
     const usage = (await json(`${second.url}/usage?group_by=model`)).rows;
