@@ -190,3 +190,24 @@ describe('history in a read-only folder', () => {
     }
   });
 });
+
+describe('captured bodies through the proxy', () => {
+  it('with [history] capture_bodies: redacted request, raw events and the reassembled message in /requests/{id}', async () => {
+    const h = await startHarness({ config: { history: { capture_bodies: true } } });
+    try {
+      const secret = 'sk-ant-api03-ZZZZYYYYXXXXWWWWVVVV';
+      const stream = h.client().messages.stream({ ...MESSAGE, messages: [{ role: 'user', content: `the key is ${secret}` }] });
+      const final = await stream.finalMessage();
+      const id = (await (await fetch(`${h.url}/requests`)).json()).requests[0].id;
+      const detail = await (await fetch(`${h.url}/requests/${id}`)).json();
+      expect(detail.bodies.request.text).toContain('the key is sk-***');
+      expect(JSON.stringify(detail)).not.toContain(secret);
+      expect(detail.bodies.response.text).toContain('event: message_start');
+      // The fake upstream echoes the prompt, so the answer is redacted too.
+      const content = JSON.parse(JSON.stringify(final.content).split(secret).join('sk-***'));
+      expect(detail.bodies.response_message).toMatchObject({ id: final.id, content, stop_reason: final.stop_reason, usage: { output_tokens: final.usage.output_tokens } });
+    } finally {
+      await h.close();
+    }
+  });
+});
