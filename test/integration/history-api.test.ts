@@ -12,7 +12,7 @@ let hx: Harness;
 const SESSION = '7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 beforeAll(async () => {
-  hx = await startHarness({ config: { model_mapping: { 'gpt-4o': 'claude-haiku-4-5' } } });
+  hx = await startHarness({ config: { model_mapping: { 'gpt-4o': 'claude-haiku-4-5' }, security: { allowed_origins: ['http://tool.example'] } } });
 });
 afterAll(() => hx?.close());
 beforeEach(async () => {
@@ -129,13 +129,15 @@ describe('history API', () => {
     expect(csv).toHaveLength(2);
     const row = Object.fromEntries(parseCsvLine(csv[1]!).map((v, i) => [CSV_COLUMNS[i], v]));
     const cc = listed.find((r: any) => r.client === 'claude-code');
-    expect(row).toMatchObject({ id: cc.id, session: SESSION, status: '200', cost_usd: String(cc.cost_usd), input_tokens: String(cc.usage.input_tokens) });
+    expect(row).toMatchObject({ id: cc.id, session: SESSION, status: '200', cost_usd: String(cc.cost_usd), input_tokens: String(cc.usage.input_tokens), user_agent: 'claude-cli/2.0.14 (external, cli)' });
   });
 
   it('clears the history: a local tool or the dashboard may, another origin may not', async () => {
     await hx.client().messages.create(MESSAGE);
-    const other = await fetch(`${hx.url}/requests`, { method: 'DELETE', headers: { origin: 'http://evil.example' } });
+    // Even an origin allowed to call the proxy (CORS) may not clear it.
+    const other = await fetch(`${hx.url}/requests`, { method: 'DELETE', headers: { origin: 'http://tool.example' } });
     expect(other.status).toBe(403);
+    expect((await other.json()).error.message).toMatch(/Clearing the history/);
     expect((await get('/requests')).body.requests).toHaveLength(1);
     const same = await fetch(`${hx.url}/requests`, { method: 'DELETE', headers: { origin: hx.url } });
     expect(await same.json()).toMatchObject({ deleted: 1, history: 'on' });
