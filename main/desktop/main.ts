@@ -38,6 +38,8 @@ runDesktop({
       console: !app.isPackaged,
       fileLog: true, // electron-log's file transport: main.log, rotated to main.old.log past 5 MiB (log-bus.ts)
       plugins: defaultPlugins(),
+      // The request history beside the app's other data (~/.config/ccproxy, ~/Library/Application Support/ccproxy, %APPDATA%\ccproxy).
+      historyPath: path.join(app.getPath('userData'), 'history.db'),
     }),
   logDir: () => path.dirname(log.transports.file.getFile().path),
   devTools: !app.isPackaged,
