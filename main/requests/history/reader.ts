@@ -8,6 +8,8 @@ import type { History } from './history.js';
 import { pageOf, usageOf } from './memory.js';
 
 export const DEFAULT_PAGE = 100;
+/** The most one page returns (a larger limit is cut to it; `next_before` pages on). */
+export const MAX_PAGE = 1000;
 const EXPORT_PAGE = 1000;
 
 export class HistoryReader {
@@ -25,7 +27,8 @@ export class HistoryReader {
     return this.records.list(Number.MAX_SAFE_INTEGER);
   }
 
-  page(filter: HistoryFilter, limit = DEFAULT_PAGE): RequestsPage {
+  page(filter: HistoryFilter, asked = DEFAULT_PAGE): RequestsPage {
+    const limit = Math.min(asked, MAX_PAGE);
     const stored = this.history.list(filter, limit);
     const requests = stored ?? pageOf(this.memory(), filter, limit);
     return { requests, next_before: requests.length === limit && limit > 0 ? requests[requests.length - 1]!.id : null, history: this.history.state };
