@@ -213,3 +213,23 @@ describe('captured bodies through the proxy', () => {
     }
   });
 });
+
+describe('[pricing] from .ccproxy.toml', () => {
+  it('prices a model the table lacks, cache prices defaulting to the usual multiples of input', async () => {
+    const h = await startHarness({ config: { pricing: { 'claude-house-1': { input: 2, output: 10 } } } });
+    try {
+      h.upstream.enqueue({
+        kind: 'raw',
+        status: 200,
+        headers: ['content-type', 'application/json'],
+        body: JSON.stringify({ id: 'msg_p', type: 'message', role: 'assistant', model: 'claude-house-1', content: [], stop_reason: 'end_turn', usage: { input_tokens: 1000, output_tokens: 100, cache_creation_input_tokens: 400, cache_read_input_tokens: 2000 } }),
+      });
+      await h.client().messages.create({ ...MESSAGE, model: 'claude-house-1' });
+      const [r] = (await (await fetch(`${h.url}/requests`)).json()).requests;
+      // 1000×2 + 100×10 + 400×2.5 (5m writes: 1.25 × input) + 2000×0.2 (reads: 0.1 × input) = 2000 + 1000 + 1000 + 400 µ$
+      expect(r.cost_usd).toBe(0.0044);
+    } finally {
+      await h.close();
+    }
+  });
+});
