@@ -228,6 +228,8 @@ describe('[pricing] from .ccproxy.toml', () => {
       const [r] = (await (await fetch(`${h.url}/requests`)).json()).requests;
       // 1000×2 + 100×10 + 400×2.5 (5m writes: 1.25 × input) + 2000×0.2 (reads: 0.1 × input) = 2000 + 1000 + 1000 + 400 µ$
       expect(r.cost_usd).toBe(0.0044);
+      // A section ccproxy reads: no "unknown setting" warning for it.
+      expect(h.logs().filter((l) => l.includes('pricing') && l.includes('ccproxy reads'))).toEqual([]);
     } finally {
       await h.close();
     }
