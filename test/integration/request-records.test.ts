@@ -144,7 +144,8 @@ describe('records of Anthropic requests', () => {
 
 describe('the request_history ring', () => {
   it('holds exactly request_history records, the newest ones', async () => {
-    const h = await startHarness({ config: { logging: { request_history: 3 }, pool_settings: { min_size: 1 } } });
+    // History off: GET /requests then answers from the ring (with history on it reads the SQLite store).
+    const h = await startHarness({ config: { logging: { request_history: 3 }, pool_settings: { min_size: 1 }, history: { enabled: false } } });
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
