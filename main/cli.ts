@@ -6,19 +6,21 @@ import { ConfigError, loadConfig } from './config/load.js';
 import { createRuntime, PortInUseError } from './runtime/runtime.js';
 import { defaultPlugins } from './proxy/plugins.js';
 import type { ElectronLogLike } from './logging/log-bus.js';
+import { defaultHistoryPath } from './requests/history/history.js';
 
 const HELP = `ccproxy: a local Claude API proxy with a real upstream connection pool
 
-Usage: npm run serve -- [--port N] [--host H] [--config FILE]
+Usage: npm run serve -- [--port N] [--host H] [--config FILE] [--reset-history]
 
   --port N       listen on port N (default 8000; also PORT or SERVER__PORT)
   --host H       listen on address H (default 127.0.0.1; also HOST or SERVER__HOST)
   --config FILE  read settings from FILE (default: ./.ccproxy.toml, then ~/.ccproxy.toml)
+  --reset-history  if the history file is damaged, move it aside (never deleted) and begin a new one
   --help         show this help
 
 Then point your tools at it: ANTHROPIC_BASE_URL=http://localhost:8000`;
 
-function parseFlags(argv: string[]): { port?: number; host?: string; config?: string; help?: boolean } {
+function parseFlags(argv: string[]): { port?: number; host?: string; config?: string; help?: boolean; resetHistory?: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -26,6 +28,7 @@ function parseFlags(argv: string[]): { port?: number; host?: string; config?: st
       host: { type: 'string' },
       config: { type: 'string', short: 'c' },
       help: { type: 'boolean', short: 'h' },
+      'reset-history': { type: 'boolean' },
     },
     strict: true,
   });
@@ -34,7 +37,7 @@ function parseFlags(argv: string[]): { port?: number; host?: string; config?: st
     port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError([`Invalid --port ${values.port}: allowed: a whole number from 0 to 65535.`]);
   }
-  return { port, host: values.host, config: values.config, help: values.help };
+  return { port, host: values.host, config: values.config, help: values.help, resetHistory: values['reset-history'] };
 }
 
 async function main(): Promise<number> {
@@ -59,7 +62,7 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const runtime = createRuntime({ loaded, logBase: log as unknown as ElectronLogLike, console: true, plugins: defaultPlugins() });
+  const runtime = createRuntime({ loaded, logBase: log as unknown as ElectronLogLike, console: true, plugins: defaultPlugins(), historyPath: defaultHistoryPath(), resetHistory: flags.resetHistory });
   try {
     await runtime.start();
   } catch (err) {

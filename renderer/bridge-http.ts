@@ -143,6 +143,12 @@ export function createHttpBridge(base = ''): CcproxyApi {
     setPoolingEnabled: (request) => call('setPoolingEnabled', request),
     getRequests: (request) => call('getRequests', request),
     getUsage: () => call('getUsage'),
+    getRequestPage: (request) => call('getRequestPage', request),
+    getRequestDetail: (request) => call('getRequestDetail', request),
+    getUsageReport: (request) => call('getUsageReport', request),
+    exportRequests: (request) => call('exportRequests', request),
+    clearHistory: () => call('clearHistory'),
+    resetHistory: () => call('resetHistory'),
     on,
   };
   return api;

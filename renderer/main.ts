@@ -1,4 +1,4 @@
-// The renderer's entry: pick the transport, build the header and the four views, switch with tabs.
+// The renderer's entry: pick the transport, build the header and the five views, switch with tabs.
 // The same bundle runs in the Electron window (IPC bridge) and at /ui in a browser (HTTP + SSE bridge).
 import { pickBridge } from './bridge.js';
 import { h } from './dom.js';
@@ -7,8 +7,9 @@ import { createLogsView } from './logs-view.js';
 import { createRequestsView } from './requests-view.js';
 import { createSettingsView } from './settings-view.js';
 import { createStatsView } from './stats-view.js';
+import { createUsageView } from './usage-view.js';
 
-type TabId = 'stats' | 'requests' | 'logs' | 'settings';
+type TabId = 'stats' | 'usage' | 'requests' | 'logs' | 'settings';
 
 function start(): void {
   const mount = document.getElementById('app')!;
@@ -26,6 +27,7 @@ function start(): void {
   const header = createHeader(api, (view) => settings.externalChange(view));
   const views: Record<TabId, { label: string; root: HTMLElement; show(): void; hide?(): void }> = {
     stats: { label: 'Stats', ...createStatsView(api) },
+    usage: { label: 'Usage', ...createUsageView(api) },
     requests: { label: 'Requests', ...createRequestsView(api) },
     logs: { label: 'Logs', ...createLogsView(api) },
     settings: { label: 'Settings', ...settings },

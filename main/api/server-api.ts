@@ -16,7 +16,27 @@ import type {
   SettingsPatch,
   SettingsView,
   FieldError,
+  ExportResult,
+  HistoryFilter,
+  RequestDetail,
+  RequestsPage,
+  UsageReport,
+  UsageGroupBy,
 } from '../common/contract.js';
+import { EXPORT_API_LIMIT } from '../common/contract.js';
+import { exportQuerySchema, requestsQuerySchema, usageQuerySchema } from '../requests/history/params.js';
+
+/** The history's operations (requests/history/reader.ts implements them). */
+export interface HistoryBackend {
+  /** "on", or "off: <reason>". */
+  readonly state: string;
+  page(filter: HistoryFilter, limit?: number): RequestsPage;
+  detail(id: string): RequestDetail | null;
+  usage(groupBy: UsageGroupBy, filter: HistoryFilter): UsageReport;
+  exportLines(format: 'csv' | 'jsonl', filter: HistoryFilter): Iterable<string>;
+  clear(): { deleted: number; history: string };
+  reset(): { moved_to: string | null; history: string };
+}
 
 /** What the API needs from the runtime; runtime.ts implements it. */
 export interface ApiBackend {
@@ -37,6 +57,8 @@ export interface ApiBackend {
   requests(limit?: number): RequestRecord[];
   usage(): UsageTotals;
   onRequest(listener: (record: RequestRecord) => void): () => void;
+  /** The history; absent in stubs (its operations then answer 501). */
+  history?: HistoryBackend;
 }
 
 const settingsPatch = z.record(z.string(), z.record(z.string(), z.unknown()));
@@ -44,12 +66,19 @@ const settingsPatch = z.record(z.string(), z.record(z.string(), z.unknown()));
 const requestSchemas: { [K in OperationName]: z.ZodType<ApiOperations[K]['request']> } = {
   getStatus: z.undefined().or(z.null()).transform(() => undefined),
   getStats: z.undefined().or(z.null()).transform(() => undefined),
-  getRequests: z
-    .object({ limit: z.number().int().min(0).max(100_000).optional() })
-    .strict()
+  getRequests: requestsQuerySchema
     .or(z.undefined())
     .or(z.null())
     .transform((v) => v ?? undefined),
+  getRequestPage: requestsQuerySchema
+    .or(z.undefined())
+    .or(z.null())
+    .transform((v) => v ?? undefined),
+  getRequestDetail: z.object({ id: z.string().min(1).max(200) }).strict(),
+  getUsageReport: usageQuerySchema,
+  exportRequests: exportQuerySchema,
+  clearHistory: z.undefined().or(z.null()).transform(() => undefined),
+  resetHistory: z.undefined().or(z.null()).transform(() => undefined),
   getUsage: z.undefined().or(z.null()).transform(() => undefined),
   getLogs: z.undefined().or(z.null()).transform(() => undefined),
   getSettings: z.undefined().or(z.null()).transform(() => undefined),
@@ -79,13 +108,39 @@ export interface ServerApi {
 }
 
 export function createServerApi(backend: ApiBackend, statsIntervalMs = 1000): ServerApi {
+  const history = (): HistoryBackend => {
+    if (!backend.history) throw new ApiRequestError('This backend keeps no history.', 501);
+    return backend.history;
+  };
   const handlers: { [K in OperationName]: (req: ApiOperations[K]['request']) => Promise<ApiOperations[K]['response']> } = {
     getStatus: async () => backend.status(),
     getStats: async () => backend.stats(),
     getLogs: async () => backend.logs(),
     getSettings: async () => backend.settingsView(),
-    getRequests: async (request) => backend.requests(request?.limit),
+    getRequests: async (request) => {
+      if (!backend.history) return backend.requests(request?.limit);
+      const { limit, ...filter } = request ?? {};
+      return backend.history.page(filter, limit).requests;
+    },
     getUsage: async () => backend.usage(),
+    getRequestPage: async (request) => {
+      const { limit, ...filter } = request ?? {};
+      return history().page(filter, limit);
+    },
+    getRequestDetail: async ({ id }) => history().detail(id),
+    getUsageReport: async ({ group_by, ...filter }) => history().usage(group_by, filter),
+    exportRequests: async ({ format, ...filter }): Promise<ExportResult> => {
+      let text = '';
+      let records = -Number(format === 'csv'); // the CSV header line is not a record
+      for (const line of history().exportLines(format, filter)) {
+        if (records === EXPORT_API_LIMIT) return { format, text, records, truncated: true };
+        text += line;
+        records++;
+      }
+      return { format, text, records, truncated: false };
+    },
+    clearHistory: async () => history().clear(),
+    resetHistory: async () => history().reset(),
     validateSettings: async (patch) => backend.validateSettings(patch),
     saveSettings: (patch) => backend.saveSettings(patch),
     // The header switch and the tray save the choice; persist: false is for tools that flip it and put it back.

@@ -1,8 +1,10 @@
 // The one API between the runtime and any UI (Electron renderer over IPC, browser dashboard over HTTP + SSE).
 // Types only: this file is imported by the renderer and must not pull anything in at runtime.
 import type { ErrorCounts, RateLimits, RequestRecord, UpstreamHealth, UsageTotals } from './requests.js';
+import type { HistoryFilter, RequestDetail, RequestsPage, UsageGroupBy, UsageReport } from './history.js';
 
 export type { ErrorCounts, RateLimits, RateLimitWindow, RequestRecord, TokenUsage, UpstreamHealth, UsageTotals } from './requests.js';
+export type { CapturedBody, HistoryFilter, RequestDetail, RequestsPage, StatusFilter, UsageGroupBy, UsageReport, UsageRow } from './history.js';
 
 /** The seed's /pool/stats counters, names and meaning unchanged. */
 export interface PoolCounters {
@@ -161,6 +163,17 @@ export interface RuntimeStatus {
   endpoint: string;
   pool_enabled: boolean;
   error: string | null;
+  /** The request history: "on", or "off: <reason>" (the header and tray say so); absent without a history. */
+  history?: string;
+}
+
+/** What the history export returns over IPC and the admin API (GET /requests/export streams instead). */
+export interface ExportResult {
+  format: 'csv' | 'jsonl';
+  text: string;
+  records: number;
+  /** More records matched than an export through the API returns at once (EXPORT_API_LIMIT). */
+  truncated: boolean;
 }
 
 /** Operations: name → request and response. Both transports implement exactly this map. */
@@ -176,10 +189,25 @@ export interface ApiOperations {
    * running proxy only and writes nothing, e.g. for a benchmark that flips pooling and puts it back.
    */
   setPoolingEnabled: { request: { enabled: boolean; persist?: boolean }; response: SaveResult };
-  /** Newest first; limit defaults to 100, at most [logging] request_history. */
-  getRequests: { request: { limit?: number } | void; response: RequestRecord[] };
+  /** Newest first; limit defaults to 100. Reads the history (filters as getRequestPage). */
+  getRequests: { request: ({ limit?: number } & HistoryFilter) | void; response: RequestRecord[] };
+  /** Usage since start, per model (the Stats view's live totals). */
   getUsage: { request: void; response: UsageTotals };
+  /** A page of the history, newest first, with the cursor for the next (older) page. */
+  getRequestPage: { request: ({ limit?: number } & HistoryFilter) | void; response: RequestsPage };
+  /** One record, with its bodies when they were captured; null when unknown. */
+  getRequestDetail: { request: { id: string }; response: RequestDetail | null };
+  /** Usage grouped by day, hour, model, client or session over a range. */
+  getUsageReport: { request: { group_by: UsageGroupBy; since?: string; until?: string; model?: string; client?: string }; response: UsageReport };
+  /** The filtered history as CSV or JSON Lines (at most EXPORT_API_LIMIT records; the HTTP export streams all). */
+  exportRequests: { request: { format: 'csv' | 'jsonl' } & Omit<HistoryFilter, 'before'>; response: ExportResult };
+  /** Deletes every stored record. */
+  clearHistory: { request: void; response: { deleted: number; history: string } };
+  /** Moves a damaged history file aside and starts a new one (the desktop's "Reset history"). */
+  resetHistory: { request: void; response: { moved_to: string | null; history: string } };
 }
+
+export const EXPORT_API_LIMIT = 100_000;
 
 /** Events pushed from the runtime to the UI. */
 export interface ApiEvents {
@@ -212,6 +240,12 @@ export const OPERATION_NAMES = [
   'setPoolingEnabled',
   'getRequests',
   'getUsage',
+  'getRequestPage',
+  'getRequestDetail',
+  'getUsageReport',
+  'exportRequests',
+  'clearHistory',
+  'resetHistory',
 ] as const satisfies readonly OperationName[];
 
 /** Fails to compile when an operation of ApiOperations is missing from OPERATION_NAMES (the renderer checks its bridge with it). */

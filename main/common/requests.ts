@@ -6,6 +6,8 @@ export interface TokenUsage {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** The 1-hour share of cache_creation_input_tokens, when the answer gave the split (usage.cache_creation). */
+  cache_creation_1h_input_tokens?: number;
 }
 
 /** One proxied request. Field names are what GET /requests returns; bodies are never kept. */
@@ -16,8 +18,14 @@ export interface RequestRecord {
   path: string;
   /** The route family: "anthropic" (/v1/* passthrough), "openai" (chat completions, models) or "responses" (the Responses API). */
   route: 'anthropic' | 'openai' | 'responses';
-  /** The client's user-agent, as sent. */
-  client: string | null;
+  /** The tool that sent it, from its user-agent: claude-code, codex, anthropic-sdk-js, anthropic-sdk-python,
+   * openai-sdk-js, openai-sdk-python, curl or other. */
+  client: string;
+  client_version: string | null;
+  /** The user-agent as sent. */
+  user_agent: string | null;
+  /** The tool's session (Claude Code's session id, Codex's session-id header), when it sends one. */
+  session: string | null;
   /** The model the client asked for. */
   model: string | null;
   /** The Claude model it was sent to, when the OpenAI route mapped it. */
@@ -42,6 +50,8 @@ export interface RequestRecord {
   request_id: string | null;
   stop_reason: string | null;
   usage: TokenUsage | null;
+  /** USD from the four token counts and the model's price; null when the model has no price (or no usage). */
+  cost_usd: number | null;
   /** Request and answer header lines with secrets masked (for the detail view). */
   request_headers: Array<[string, string]>;
   response_headers: Array<[string, string]>;

@@ -79,6 +79,33 @@ export const openaiSchema = z
   })
   .strip();
 
+export const historySchema = z
+  .object({
+    enabled: bool(true, 'Keep every request, its tokens and its cost in a SQLite file that survives a restart. Off: only this run\'s records, in memory.'),
+    path: optionalString('The history file. Default: history.db in the app\'s data folder (desktop), ~/.ccproxy/history.db (headless). Applies from the next start.'),
+    retention_days: int(1, 3650, 90, 'Records older than this many days are deleted.'),
+    max_mb: int(1, 1048576, 1024, 'Largest size of the history file in MiB; past it the oldest records are deleted.'),
+    capture_bodies: bool(false, 'Also keep request and answer bodies (secrets redacted, each capped at 1 MiB) for the request detail.'),
+  })
+  .strip();
+
+const perMillion = (description: string) => z.number().min(0).max(10_000).optional().describe(description);
+export const pricingSchema = z
+  .record(
+    z.string().min(1),
+    z
+      .object({
+        input: z.number().min(0).max(10_000).describe('USD per million input tokens.'),
+        output: z.number().min(0).max(10_000).describe('USD per million output tokens.'),
+        cache_write_5m: perMillion('USD per million 5-minute cache-write tokens (default 1.25 × input).'),
+        cache_write_1h: perMillion('USD per million 1-hour cache-write tokens (default 2 × input).'),
+        cache_read: perMillion('USD per million cache-read tokens (default 0.1 × input).'),
+      })
+      .strict(),
+  )
+  .default({})
+  .describe('Prices per model, overriding or adding to the built-in table, e.g. [pricing."claude-sonnet-5"] input = 3, output = 15.');
+
 export const modelMappingSchema = z
   .record(z.string().min(1), z.string().regex(/^claude-/, 'must be a claude-* model name'))
   .default({})
@@ -93,6 +120,8 @@ export const configSchema = z
     logging: loggingSchema.default(loggingSchema.parse({})),
     openai: openaiSchema.default(openaiSchema.parse({})),
     model_mapping: modelMappingSchema,
+    history: historySchema.default(historySchema.parse({})),
+    pricing: pricingSchema,
   })
   .strip();
 
@@ -100,6 +129,8 @@ export type Config = z.infer<typeof configSchema>;
 export type PoolSettings = z.infer<typeof poolSchema>;
 export type UpstreamSettings = z.infer<typeof upstreamSchema>;
 export type SecuritySettings = z.infer<typeof securitySchema>;
+export type HistorySettings = z.infer<typeof historySchema>;
+export type PricingSettings = z.infer<typeof pricingSchema>;
 
 /** The sections this app manages; anything else in a file is kept untouched on save. */
 export const SECTION_SCHEMAS = {
@@ -109,6 +140,7 @@ export const SECTION_SCHEMAS = {
   security: securitySchema,
   logging: loggingSchema,
   openai: openaiSchema,
+  history: historySchema,
 } as const;
 
 export type SectionName = keyof typeof SECTION_SCHEMAS;

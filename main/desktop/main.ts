@@ -47,6 +47,8 @@ runDesktop({
       fileLog: true, // electron-log's file transport: main.log, rotated to main.old.log past 5 MiB (log-bus.ts)
       plugins: defaultPlugins(),
       portAdvice: desktopPortAdvice, // the app reads no --port flag: the window's Settings is the way
+      // The request history beside the app's other data (~/.config/ccproxy, ~/Library/Application Support/ccproxy, %APPDATA%\ccproxy).
+      historyPath: path.join(app.getPath('userData'), 'history.db'),
     }),
   logDir: () => path.dirname(log.transports.file.getFile().path),
   devTools: !app.isPackaged,

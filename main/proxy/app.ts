@@ -5,6 +5,7 @@ import { ProxyError, fromFastifyError, sendProxyError } from './errors.js';
 import { checkRequest } from './security.js';
 import { anthropicRoutes } from './routes/anthropic.js';
 import { serviceRoutes } from './routes/service.js';
+import { historyRoutes } from './routes/history.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -74,6 +75,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   );
 
   // Each route module is a plugin with its own scope, given the deps as its options.
-  for (const plugin of [serviceRoutes, anthropicRoutes, ...(deps.plugins ?? [])]) void app.register(plugin, deps);
+  for (const plugin of [serviceRoutes, historyRoutes, anthropicRoutes, ...(deps.plugins ?? [])]) void app.register(plugin, deps);
   return app;
 }

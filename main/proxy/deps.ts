@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { PoolStatsResponse } from '../common/contract.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logging/log-bus.js';
-import type { ServerApi } from '../api/server-api.js';
+import type { HistoryBackend, ServerApi } from '../api/server-api.js';
 import type { ExchangeDeps } from './exchange.js';
 import type { Metrics } from './metrics.js';
 import type { RequestRecorder } from '../requests/recorder.js';
@@ -23,6 +23,8 @@ export interface AppDeps {
   isShuttingDown(): boolean;
   /** The admin API for the dashboard; absent in bare proxy tests. */
   api?: ServerApi;
+  /** The request history (GET /requests, /usage?group_by, export); absent in bare proxy tests (then: this run's records). */
+  history?: HistoryBackend;
   /** Extra routes (admin API, dashboard, OpenAI): Fastify plugins, each registered with these deps as its options. */
   plugins?: RoutePlugin[];
 }

@@ -7,6 +7,8 @@ import type { RequestRecord } from '../common/requests.js';
 import { SampleWindow } from '../pool/stats.js';
 import { ErrorBook, RateLimitBook, UpstreamHealthBook, UsageBook } from './aggregates.js';
 import { recordView, RequestTrace, type KeptRecord, type TraceSink } from './trace.js';
+import { identifyClient, sessionFromHeaders } from './client-id.js';
+import { Pricing } from './pricing.js';
 
 export interface TraceInit {
   method: string;
@@ -30,6 +32,10 @@ export class RequestRecorder implements TraceSink {
   readonly errorLatency = new SampleWindow();
   finished_total = 0;
   failed_total = 0;
+  /** Prices each finished request (replaced when [pricing] changes). */
+  pricing = new Pricing();
+  /** [history] capture_bodies (and history on): bodies are kept for the history. */
+  captureBodies = false;
 
   constructor(
     private size: number,
@@ -43,8 +49,10 @@ export class RequestRecorder implements TraceSink {
   }
 
   begin(init: TraceInit): RequestTrace {
-    let client: string | null = null;
-    for (let i = 0; i < init.rawHeaders.length; i += 2) if (init.rawHeaders[i]!.toLowerCase() === 'user-agent') client = init.rawHeaders[i + 1]!;
+    let userAgent: string | null = null;
+    for (let i = 0; i < init.rawHeaders.length; i += 2) if (init.rawHeaders[i]!.length === 10 && init.rawHeaders[i]!.toLowerCase() === 'user-agent') userAgent = init.rawHeaders[i + 1]!;
+    const { client, client_version } = identifyClient(userAgent);
+    const session = sessionFromHeaders(init.rawHeaders);
     const record: KeptRecord = {
       id: `${this.prefix}-${++this.seq}`,
       started_at: new Date().toISOString(),
@@ -52,6 +60,9 @@ export class RequestRecorder implements TraceSink {
       path: init.path,
       route: init.route,
       client,
+      client_version,
+      user_agent: userAgent,
+      session,
       model: null,
       mapped_model: null,
       stream: false,
@@ -67,6 +78,7 @@ export class RequestRecorder implements TraceSink {
       request_id: null,
       stop_reason: null,
       usage: null,
+      cost_usd: null,
       rawRequest: init.rawHeaders,
       rawResponse: [],
     };
@@ -76,7 +88,11 @@ export class RequestRecorder implements TraceSink {
       this.next = (this.next + 1) % this.size;
     }
     this.emit(record);
-    return new RequestTrace(record, this);
+    const trace = new RequestTrace(record, this);
+    // Claude Code names its session in the body's metadata when it sends no session header.
+    if (session === null && client === 'claude-code') trace.sniffSession();
+    if (this.captureBodies) trace.captureBodies();
+    return trace;
   }
 
   answered(header: (lowerName: string) => string | undefined): void {
@@ -90,6 +106,7 @@ export class RequestRecorder implements TraceSink {
 
   finished(trace: RequestTrace): void {
     const r = trace.record;
+    r.cost_usd = this.pricing.cost(r.mapped_model ?? r.model, r.usage);
     this.finished_total++;
     this.usage.add(r);
     this.errors.add(r);

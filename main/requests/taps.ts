@@ -87,6 +87,9 @@ function mergeUsage(facts: AnswerFacts, raw: unknown): void {
     // Counts in later events are cumulative: the latest wins.
     if (typeof u[key] === 'number') usage[key] = u[key] as number;
   }
+  // The split of cache writes by lifetime (priced differently): 1-hour ones are counted apart.
+  const split = u.cache_creation as Record<string, unknown> | undefined;
+  if (split && typeof split.ephemeral_1h_input_tokens === 'number') usage.cache_creation_1h_input_tokens = split.ephemeral_1h_input_tokens;
 }
 
 /** Applies one parsed Messages object or stream event to the facts. */

@@ -7,7 +7,12 @@ import type { RequestRecord } from '../common/requests.js';
  * A record as kept: header lines are held as they came (no copy) and masked only when someone reads them,
  * so a request nobody looks at costs no masking.
  */
-export type KeptRecord = Omit<RequestRecord, 'request_headers' | 'response_headers'> & { rawRequest: readonly string[]; rawResponse: readonly string[] };
+export type KeptRecord = Omit<RequestRecord, 'request_headers' | 'response_headers'> & {
+  rawRequest: readonly string[];
+  rawResponse: readonly string[];
+  /** The bodies as they passed, when [history] capture_bodies is on (made into text when written, not here). */
+  capture?: { request: BodyCapture; response: BodyCapture; encoding: string | undefined };
+};
 
 /** The record as the API shows it: secrets masked. */
 export function recordView(kept: KeptRecord): RequestRecord {
@@ -16,6 +21,8 @@ export function recordView(kept: KeptRecord): RequestRecord {
 }
 import type { Lease } from '../pool/types.js';
 import { JsonTap, ModelSniffer, SseTap, applyMessage, emptyFacts, type AnswerFacts } from './taps.js';
+import { BodyCapture } from './bodies.js';
+import { SessionSniffer } from './client-id.js';
 
 /** Lengths of content-type, content-encoding, request-id and retry-after. */
 const WANTED_LENGTHS = new Set([12, 16, 10, 11]);
@@ -63,6 +70,7 @@ export class RequestTrace {
   private tap: SseTap | JsonTap | null = null;
   private facts: AnswerFacts | null = null;
   private ended = false;
+  private session: SessionSniffer | null = null;
 
   constructor(
     readonly record: KeptRecord,
@@ -94,7 +102,19 @@ export class RequestTrace {
     this.sink.unreachable(reason);
   }
 
+  /** Looks for the session in the body as it passes (Claude Code without the session header). */
+  sniffSession(): void {
+    this.session = new SessionSniffer();
+  }
+
+  /** Keeps the bodies for the history ([history] capture_bodies). */
+  captureBodies(): void {
+    this.record.capture = { request: new BodyCapture(), response: new BodyCapture(), encoding: undefined };
+  }
+
   bodyChunk(chunk: Buffer): void {
+    this.record.capture?.request.push(chunk);
+    this.session?.push(chunk);
     if (this.record.model !== null) return;
     (this.sniffer ??= new ModelSniffer()).push(chunk);
     this.record.model = this.sniffer.model;
@@ -118,6 +138,7 @@ export class RequestTrace {
     const encoding = wanted['content-encoding'];
     this.record.request_id = wanted['request-id'] ?? null;
     this.record.rawResponse = lines;
+    if (this.record.capture) this.record.capture.encoding = encoding;
     this.record.stream = type.startsWith('text/event-stream');
     if (this.record.stream && !encoding) this.tap = new SseTap();
     else if (type.includes('json')) this.tap = new JsonTap(encoding);
@@ -126,6 +147,7 @@ export class RequestTrace {
 
   data(chunk: Buffer): void {
     this.tap?.push(chunk);
+    this.record.capture?.response.push(chunk);
   }
 
   /** A typed stream event or message from the SDK (OpenAI route). */
@@ -139,6 +161,7 @@ export class RequestTrace {
     const r = this.record;
     r.duration_ms = this.since();
     r.status = end.aborted && r.status === 0 ? 0 : end.status;
+    if (this.session) r.session ??= this.session.end();
     const facts = this.facts ?? (this.tap instanceof JsonTap ? this.tap.end() : this.tap?.facts ?? null);
     if (facts) {
       r.model ??= facts.model;

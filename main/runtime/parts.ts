@@ -11,6 +11,9 @@ import type { AppDeps } from '../proxy/app.js';
 import { createMetrics, type Metrics } from '../proxy/metrics.js';
 import { RequestRecorder } from '../requests/recorder.js';
 import { RequestStats } from './stats.js';
+import { History } from '../requests/history/history.js';
+import { HistoryReader } from '../requests/history/reader.js';
+import { Pricing, pricesFromConfig } from '../requests/pricing.js';
 
 export interface RuntimeOptions {
   loaded: LoadedConfig;
@@ -26,6 +29,13 @@ export interface RuntimeOptions {
   plugins?: AppDeps['plugins'];
   /** The end of the port-in-use message: what to do, in the shell's words (default: the CLI's flags). */
   portAdvice?: (port: number) => string;
+  /**
+   * The history file when [history] path is not set: the shells give theirs (headless ~/.ccproxy/history.db,
+   * desktop its data folder). Without either, history is off (a runtime made by a test or a library).
+   */
+  historyPath?: string;
+  /** --reset-history: a damaged history file is moved aside at start and a new one begun. */
+  resetHistory?: boolean;
 }
 
 export interface RuntimeParts {
@@ -37,6 +47,8 @@ export interface RuntimeParts {
   pool: PoolManager;
   metrics: Metrics;
   requests: RequestStats;
+  history: History;
+  historyReader: HistoryReader;
 }
 
 export function buildParts(opts: RuntimeOptions): RuntimeParts {
@@ -55,8 +67,16 @@ export function buildParts(opts: RuntimeOptions): RuntimeParts {
     housekeepingMs: opts.housekeepingMs,
   });
   const metrics = createMetrics(() => ({ counters: pool.counterSnapshot(), waiting: pool.waiting(), enabled: pool.enabled }));
-  // Each finished request is counted in the metrics.
-  records.observeFinished((r) => metrics.observeRecord(r));
   const requests = new RequestStats(pool, metrics, records);
-  return { run, logBus, log, records, pool, metrics, requests };
+  const historyPath = initial.history.path ?? opts.historyPath;
+  const history = new History(historyPath ? initial.history : { ...initial.history, enabled: false }, historyPath ?? '', log);
+  records.pricing = new Pricing(pricesFromConfig(initial.pricing));
+  // Each finished request is counted in the metrics and goes to the history's queue (written off the
+  // forwarding path, in batches).
+  records.observeFinished((r) => {
+    metrics.observeRecord(r);
+    history.record(r);
+  });
+  const historyReader = new HistoryReader(history, records);
+  return { run, logBus, log, records, pool, metrics, requests, history, historyReader };
 }

@@ -12,6 +12,10 @@ import { createServerApi, type ApiBackend, type ServerApi } from '../api/server-
 import { createSettingsLifecycle, type OpenedListener, type SettingsLifecycle } from './settings-lifecycle.js';
 import { listen, PortInUseError } from './listen.js';
 import { buildParts, type RuntimeOptions, type RuntimeParts } from './parts.js';
+import { Pricing, pricesFromConfig } from '../requests/pricing.js';
+
+/** How often the history is pruned by age and size (its queue is written every 100 ms on its own). */
+const HISTORY_HOUSEKEEPING_MS = 60_000;
 
 export { PortInUseError };
 export type { RuntimeOptions };
@@ -41,14 +45,16 @@ export class RuntimeHost {
   readonly backend: Backend;
   readonly api: ServerApi;
   private readonly appDeps: AppDeps;
+  private historyTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly parts: RuntimeParts,
     plugins: AppDeps['plugins'],
     loaded: RuntimeOptions['loaded'],
     private readonly portAdvice?: RuntimeOptions['portAdvice'],
+    private readonly resetHistory = false,
   ) {
-    const { log, pool, logBus, records, requests, metrics } = parts;
+    const { log, pool, logBus, records, requests, metrics, history, historyReader } = parts;
     this.settings = createSettingsLifecycle({
       initial: loaded,
       log,
@@ -58,12 +64,21 @@ export class RuntimeHost {
       // (port in use) any save may open the listener.
       needsListener: (before, after) => this.state === 'error' || (this.app !== null && (before.server.host !== after.server.host || before.server.port !== after.server.port)),
       openListener: (next) => this.openBeside(next),
-      changed: () => this.setState(this.state, this.error), // same state, but pool_enabled may have changed: tell the listeners
+      changed: () => {
+        // Prices and the history's retention and size apply live.
+        records.pricing = new Pricing(pricesFromConfig(this.config().pricing));
+        history.update(this.config().history);
+        this.setState(this.state, this.error); // same state, but pool_enabled may have changed: tell the listeners
+      },
       isShuttingDown: () => this.shuttingDown,
     });
     records.health.onChange((upstream, before) => {
       if (upstream === 'unreachable') log.error(`[API] The upstream ${this.config().upstream.base_url} is unreachable: ${records.health.snapshot().last_error ?? ''}`);
       else if (before === 'unreachable') log.info(`[API] The upstream ${this.config().upstream.base_url} answers again`);
+      this.setState(this.state, this.error);
+    });
+    history.onChange(() => {
+      records.captureBodies = history.captureBodies;
       this.setState(this.state, this.error);
     });
     const stats = (): PoolStatsResponse => requests.snapshot();
@@ -84,6 +99,7 @@ export class RuntimeHost {
       validateSettings: (patch) => settings.validate(patch),
       saveSettings: (patch) => settings.save(patch),
       setPoolingRuntime: (enabled) => settings.setPoolingRuntime(enabled),
+      history: historyReader,
     };
     this.api = createServerApi(this.backend);
     this.appDeps = {
@@ -98,6 +114,7 @@ export class RuntimeHost {
       isShuttingDown: () => this.shuttingDown,
       plugins,
       api: this.api,
+      history: historyReader,
     };
   }
 
@@ -108,7 +125,7 @@ export class RuntimeHost {
   status(): RuntimeStatus {
     const endpoint = this.boundUrl || `http://${this.config().server.host}:${this.config().server.port}`;
     const { run, records, pool } = this.parts;
-    return { run, state: this.state, upstream: records.health.snapshot().state, endpoint, pool_enabled: pool.enabled, error: this.error };
+    return { run, state: this.state, upstream: records.health.snapshot().state, endpoint, pool_enabled: pool.enabled, error: this.error, history: this.parts.history.state };
   }
 
   private setState(next: RuntimeStatus['state'], err: string | null = null): void {
@@ -125,6 +142,7 @@ export class RuntimeHost {
     const loaded = this.settings.current();
     log.info(`[STARTUP] Starting ccproxy (config: ${loaded.configPath ?? 'none found, using defaults'})`);
     for (const w of loaded.warnings) log.warn(`[STARTUP] ${w}`);
+    this.openHistory();
     let bound: { url: string; port: number };
     try {
       const opened = await this.listenOn(loaded.config);
@@ -142,6 +160,19 @@ export class RuntimeHost {
     this.setState('running');
     this.settings.watch();
     return bound;
+  }
+
+  /** Step "start", first part: the history file opened (never a reason not to serve), pruned now and every minute. */
+  private openHistory(): void {
+    const { history } = this.parts;
+    history.open();
+    if (this.resetHistory && !history.on) {
+      const { moved_to } = history.reset();
+      if (!moved_to) this.parts.log.info(`[HISTORY] --reset-history: nothing was moved aside (${history.state})`);
+    }
+    history.tick();
+    this.historyTimer = setInterval(() => history.tick(), HISTORY_HOUSEKEEPING_MS);
+    this.historyTimer.unref();
   }
 
   /** Step "apply settings" (the listener part): a listener for a settings change, opened while the old one still serves. */
@@ -173,9 +204,11 @@ export class RuntimeHost {
     this.shuttingDown = true;
     this.settings.unwatch();
     const app = this.app;
+    if (this.historyTimer) clearInterval(this.historyTimer);
     if (!app) {
       // Never started listening (port in use): nothing to drain, nothing to announce.
       await pool.stop(0);
+      this.parts.history.close();
       this.setState('stopped');
       return;
     }
@@ -185,6 +218,8 @@ export class RuntimeHost {
     await pool.stop(grace * 1000);
     app.server.closeAllConnections();
     await closing;
+    // After the last request ended: its record is in the queue, written now.
+    this.parts.history.close();
     this.setState('stopped');
     log.info('[SHUTDOWN] ccproxy stopped');
     logBus.flush();
@@ -216,7 +251,7 @@ export class RuntimeHost {
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const parts = buildParts(opts);
-  const host = new RuntimeHost(parts, opts.plugins, opts.loaded, opts.portAdvice);
+  const host = new RuntimeHost(parts, opts.plugins, opts.loaded, opts.portAdvice, opts.resetHistory);
   return {
     ...host.backend,
     api: host.api,

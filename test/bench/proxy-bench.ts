@@ -10,7 +10,7 @@ import { stringify } from 'smol-toml';
 import { BenchError, REPO_ROOT, startIpcChild, startProxyChild, stopAllChildren, stopChild, stopChildrenOnSignals, type Child } from './lib/children.js';
 import { mainThreadProfile, summariseProfile } from './lib/cpu-profile.js';
 import { runPhases, type PhaseOptions, type Target } from './lib/phases.js';
-import { measureRecordCost } from './lib/record-cost.js';
+import { measureHistoryWriteCost, measureRecordCost } from './lib/record-cost.js';
 import { CODEX_MODEL, openAIRows } from './lib/openai-rows.js';
 import { renderTable } from './lib/report.js';
 import { BUILD_DIR, transpileForBench } from './lib/transpile.js';
@@ -30,7 +30,8 @@ const HELP = `npm run bench:proxy -- [options]
   --built            run dist/main/cli.js (after \`npm run build\`) instead of main/cli.ts transpiled file by file
   --cpu-prof         profile the ccproxy process and print its top self-time functions (all phases;
                      add --uploads 0 to see only the small-request path)
-  --top N            functions to list with --cpu-prof (default 25)`;
+  --top N            functions to list with --cpu-prof (default 25)
+  --history on|off   ccproxy's request history (SQLite, in the bench's temp folder; default on, as users get it)`;
 
 function parseFlags() {
   return parseArgs({
@@ -47,6 +48,7 @@ function parseFlags() {
       built: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       top: { type: 'string', default: '25' },
+      history: { type: 'string', default: 'on' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -101,7 +103,9 @@ async function main(): Promise<string> {
   const upstream = await startIpcChild('fake upstream', js('test/bench/lib/upstream-child.ts'));
   // Only what the bench must set: everything else (pool, logging) stays at the defaults users get.
   const configPath = path.join(tmp, '.ccproxy.toml');
-  fs.writeFileSync(configPath, stringify({ server: { host: '127.0.0.1', port: 0 }, upstream: { base_url: upstream.url }, model_mapping: MAPPING }));
+  if (flags.history !== 'on' && flags.history !== 'off') throw new BenchError(`--history ${flags.history}: expected on or off`);
+  const history = { enabled: flags.history === 'on', path: path.join(tmp, 'history.db') };
+  fs.writeFileSync(configPath, stringify({ server: { host: '127.0.0.1', port: 0 }, upstream: { base_url: upstream.url }, model_mapping: MAPPING, history }));
   const logPath = path.join(tmp, 'ccproxy.log');
   const profDir = path.join(tmp, 'cpu-prof');
   const cliPath = flags.built ? path.join(REPO_ROOT, 'dist/main/cli.js') : js('main/cli.ts');
@@ -123,7 +127,7 @@ async function main(): Promise<string> {
       : [];
 
   const out: string[] = [
-    `ccproxy proxy benchmark (${flags.built ? 'dist/main/cli.js' : 'main/cli.ts, transpiled'}${flags['cpu-prof'] ? ', under --cpu-prof: slower than usual' : ''})`,
+    `ccproxy proxy benchmark (${flags.built ? 'dist/main/cli.js' : 'main/cli.ts, transpiled'}${flags['cpu-prof'] ? ', under --cpu-prof: slower than usual' : ''}; history ${flags.history})`,
     `machine: ${os.platform()} ${os.arch()}, ${os.cpus().length} cores, Node ${process.version}; load average ${fmt(loadBefore[0])} before, ${fmt(os.loadavg()[0])} after — other work on the machine shows in every figure`,
     `load: POST /v1/messages (small JSON), ${options.rounds} round(s) interleaved across targets, figures are medians of rounds; ` +
       `sequential ${options.sequential}/round, ${options.concurrency} concurrent × ${options.durationMs / 1000} s/round, SSE ${options.sse}/round; ${fmt(seconds, 0)} s of load`,
@@ -137,6 +141,8 @@ async function main(): Promise<string> {
   if (openai.length > 0) out.push('', ...openai);
   const cost = measureRecordCost();
   out.push(`request records (in this process, 50,000 each): ${fmt(cost.jsonUs, 1)} µs CPU per JSON request, ${fmt(cost.sseUs, 1)} µs per SSE request (12 events); included in ccproxy's CPU above.`);
+  const write = await measureHistoryWriteCost();
+  out.push(`history (in this process, 50,000 records to a fresh SQLite file, batches of 500): ${fmt(write.writeUs, 1)} µs CPU per record on top of the record's own cost (target ≤ 15 µs), ${fmt(write.fileBytesPerRecord, 0)} bytes of file per record.`);
   for (const t of targets) {
     const r = results.get(t.key)!;
     if (r.errors > 0) out.push(`${t.key}: ${r.errors} failed request(s), first: ${r.firstError}`);

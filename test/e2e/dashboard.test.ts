@@ -221,6 +221,12 @@ describe.skipIf(!hasChromium)('dashboard (headless Chromium)', () => {
         setPoolingEnabled: op('setPoolingEnabled'),
         getRequests: op('getRequests'),
         getUsage: op('getUsage'),
+        getRequestPage: op('getRequestPage'),
+        getRequestDetail: op('getRequestDetail'),
+        getUsageReport: op('getUsageReport'),
+        exportRequests: op('exportRequests'),
+        clearHistory: op('clearHistory'),
+        resetHistory: op('resetHistory'),
         on(event: string, listener: (payload: unknown) => void) {
           const handler = (e: Event) => listener(JSON.parse((e as MessageEvent<string>).data));
           source.addEventListener(event, handler);

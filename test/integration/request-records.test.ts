@@ -32,7 +32,8 @@ describe('records of Anthropic requests', () => {
       method: 'POST',
       path: '/v1/messages',
       route: 'anthropic',
-      client: 'records-test/1.0',
+      client: 'other', // a user-agent no tool is known by
+      user_agent: 'records-test/1.0',
       model: 'claude-haiku-4-5',
       stream: false,
       status: 200,
@@ -143,7 +144,8 @@ describe('records of Anthropic requests', () => {
 
 describe('the request_history ring', () => {
   it('holds exactly request_history records, the newest ones', async () => {
-    const h = await startHarness({ config: { logging: { request_history: 3 }, pool_settings: { min_size: 1 } } });
+    // History off: GET /requests then answers from the ring (with history on it reads the SQLite store).
+    const h = await startHarness({ config: { logging: { request_history: 3 }, pool_settings: { min_size: 1 }, history: { enabled: false } } });
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {

@@ -1,11 +1,7 @@
-// Service endpoints: /health, /pool/stats (the seed's shape), /requests and /usage (the request records),
-// /metrics (Prometheus).
+// Service endpoints: /health, /pool/stats (the seed's shape), /metrics (Prometheus). /requests and /usage are
+// the history's (routes/history.ts).
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
-import { ProxyError } from '../errors.js';
-
-const requestsQuery = z.object({ limit: z.coerce.number().int().min(0).max(100_000).optional() }).strip();
 
 export const serviceRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   app.get('/health', async () => {
@@ -17,19 +13,13 @@ export const serviceRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       upstream_url: deps.config().upstream.base_url,
       upstream_error: stats.upstream.last_error,
       pool_enabled: stats.pool_enabled,
+      // "on", or "off: <reason>" (the proxy serves either way).
+      history: deps.history?.state ?? 'off: no history in this app',
       uptime_s: stats.uptime_s,
     };
   });
 
   app.get('/pool/stats', async () => deps.stats());
-
-  app.get('/requests', async (request) => {
-    const parsed = requestsQuery.safeParse(request.query);
-    if (!parsed.success) throw new ProxyError(400, 'invalid_request_error', `Invalid query: limit must be a whole number from 0 to 100000 (${z.prettifyError(parsed.error)}).`);
-    return { requests: deps.records.list(parsed.data.limit) };
-  });
-
-  app.get('/usage', async () => deps.records.usage.totals());
 
   app.get('/metrics', async (_request, reply) => {
     const registry = deps.metrics.registry;

@@ -70,7 +70,7 @@ export interface ProxyChildOptions {
 }
 
 // Settings the proxy reads from the environment would silently override the bench's config file.
-const CONFIG_ENV = /^(PORT|HOST|CCPROXY_CONFIG|(SERVER|POOL_SETTINGS|UPSTREAM|SECURITY|LOGGING)__.*)$/i;
+const CONFIG_ENV = /^(PORT|HOST|CCPROXY_CONFIG|(SERVER|POOL_SETTINGS|UPSTREAM|SECURITY|LOGGING|HISTORY)__.*)$/i;
 
 /** The real headless CLI, configured only through --config; ready when it logs "ccproxy listening on URL". */
 export async function startProxyChild(opts: ProxyChildOptions): Promise<Child> {

@@ -40,3 +40,52 @@ export function measureRecordCost(n = 50_000): { jsonUs: number; sseUs: number }
   };
   return { jsonUs: run(false), sseUs: run(true) };
 }
+
+/**
+ * Microseconds of CPU per record written to the history (queue push, row made, header lines masked, insert in
+ * batched transactions of 500), on top of the record's own cost above; a fresh file in a temp folder.
+ */
+export async function measureHistoryWriteCost(n = 50_000): Promise<{ writeUs: number; fileBytesPerRecord: number }> {
+  const { default: fs } = await import('node:fs');
+  const { default: os } = await import('node:os');
+  const { default: path } = await import('node:path');
+  const { openHistoryFile } = await import('../../../main/requests/history/store.js');
+  const { HistoryWriter } = await import('../../../main/requests/history/writer.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccproxy-bench-history-'));
+  try {
+    const opened = openHistoryFile(path.join(dir, 'history.db'));
+    if (!opened.ok) throw new Error(opened.reason);
+    const recorder = new RequestRecorder(1000);
+    const finished: import('../../../main/requests/trace.js').KeptRecord[] = [];
+    recorder.onRecord(() => {});
+    const make = (count: number) => {
+      finished.length = 0;
+      for (let i = 0; i < count; i++) {
+        const trace = recorder.begin({ method: 'POST', path: '/v1/messages', route: 'anthropic', rawHeaders: REQUEST_LINES });
+        trace.acquired(lease, 0.01);
+        trace.bodyChunk(BODY);
+        trace.head(200, [...HEAD, 'application/json']);
+        trace.data(JSON_ANSWER);
+        trace.end({ status: 200 });
+        finished.push(trace.record);
+      }
+    };
+    const writer = new HistoryWriter(opened.db, (err) => {
+      throw err;
+    });
+    make(2000);
+    for (const r of finished) writer.push(r);
+    writer.flush();
+    make(n);
+    const before = process.cpuUsage();
+    for (const r of finished) writer.push(r);
+    writer.flush();
+    const used = process.cpuUsage(before);
+    opened.db.pragma('wal_checkpoint(TRUNCATE)');
+    const bytes = fs.statSync(path.join(dir, 'history.db')).size;
+    opened.db.close();
+    return { writeUs: (used.user + used.system) / n, fileBytesPerRecord: bytes / (n + 2000) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
