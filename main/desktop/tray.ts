@@ -11,6 +11,8 @@ export interface TrayRuntime {
   onStatus(listener: (status: RuntimeStatus) => void): () => void;
   saveSettings(patch: SettingsPatch): Promise<SaveResult>;
   settingsView(): Pick<SettingsView, 'sources' | 'env_overrides'>;
+  /** The request history, when the runtime keeps one: reset() moves a damaged file aside (never deletes) and reopens. */
+  history?: { reset(): { moved_to: string | null; history: string } };
 }
 
 export interface TrayActions {
@@ -110,6 +112,16 @@ export function createTrayController(opts: TrayOptions): TrayController {
     }
   }
 
+  function resetHistory(): void {
+    try {
+      const result = runtime.history!.reset();
+      if (result.history !== 'on') actions.showError('ccproxy: history still off', `${result.history}${result.moved_to ? `\nThe old file was moved to ${result.moved_to}.` : ''}`);
+    } catch (err) {
+      actions.showError('ccproxy: history not reset', (err as Error).message);
+    }
+    refresh();
+  }
+
   function menuTemplate(status: RuntimeStatus): MenuItemConstructorOptions[] {
     const view = runtime.settingsView();
     const source = view.sources[POOL_ENABLED];
@@ -125,6 +137,14 @@ export function createTrayController(opts: TrayOptions): TrayController {
     }
     const items: MenuItemConstructorOptions[] = [{ id: 'status', label: statusLine(status), enabled: false }];
     if (status.state === 'error' && status.error) items.push({ id: 'error', label: shortError(status.error), enabled: false });
+    const historyOff = status.history?.startsWith('off') ? status.history.replace(/^off:?\s*/, '') : null;
+    if (historyOff !== null && runtime.history) {
+      // The proxy serves without it; the file is kept, and moved aside only on this click.
+      items.push(
+        { id: 'history-off', label: `History off: ${shortError(historyOff || 'not recording')}`, enabled: false },
+        { id: 'reset-history', label: 'Reset history (a damaged file is moved aside, never deleted)', click: () => resetHistory() },
+      );
+    }
     if (problem) items.push({ id: 'problem', label: `⚠ ${shortError(problem)} (Open log folder)`, click: () => actions.openLogFolder() });
     items.push(
       {

@@ -117,6 +117,29 @@ describe('tray menu', () => {
     expect(controller.state()).toBe('pooling');
   });
 
+  it('says when the history is off, and its Reset history item moves a damaged file aside on the click only', () => {
+    const fake = createFakeElectron();
+    const stub = stubRuntime({ history: 'on' });
+    const resets: string[] = [];
+    stub.runtime.history = {
+      reset() {
+        resets.push('reset');
+        stub.set({ history: 'on' });
+        return { moved_to: '/data/history.db.damaged-1', history: 'on' };
+      },
+    };
+    const { menu } = makeTray(fake, stub.runtime);
+    expect(menu().template.some((i) => i.id === 'reset-history')).toBe(false);
+    stub.set({ history: 'off: the file is damaged (file is not a database)' });
+    expect(menu().item('history-off').label).toBe('History off: the file is damaged (file is not a database)');
+    expect(menu().item('history-off').enabled).toBe(false);
+    expect(resets).toEqual([]); // nothing moves by itself
+    menu().click('reset-history');
+    expect(resets).toEqual(['reset']);
+    expect(menu().template.some((i) => i.id === 'history-off')).toBe(false);
+    expect(fake.dialog.errors).toEqual([]);
+  });
+
   it('uses template images on macOS and leaves the window to the menu on click', () => {
     const fake = createFakeElectron();
     const stub = stubRuntime();
