@@ -14,8 +14,8 @@ export interface RequestRecord {
   started_at: string;
   method: string;
   path: string;
-  /** The route family: "anthropic" (/v1/* passthrough), "openai" (chat completions, models) or "responses" (the Responses API). */
-  route: 'anthropic' | 'openai' | 'responses';
+  /** The route family: "anthropic" (/v1/* passthrough), "openai" (chat completions, models), "responses" (the Responses API), or "proxy" (a refusal elsewhere, e.g. /admin). */
+  route: 'anthropic' | 'openai' | 'responses' | 'proxy';
   /** The client's user-agent, as sent. */
   client: string | null;
   /** The model the client asked for. */
@@ -31,6 +31,8 @@ export interface RequestRecord {
   duration_ms: number | null;
   /** Time from arrival to the first byte of the answer. */
   ttfb_ms: number | null;
+  /** Time spent receiving the client's body (null: no body). A body up to [server] buffer_body_mb is read before a connection is taken. */
+  receive_ms: number | null;
   /** Time spent waiting for a pooled connection. */
   acquire_wait_ms: number | null;
   /** Time from arrival until the request was written to the upstream socket. */

@@ -15,6 +15,7 @@ export const serverSchema = z
     host: z.string().min(1).default('127.0.0.1').describe('Address to listen on. Keep 127.0.0.1 unless you need LAN access.'),
     port: int(0, 65535, 8000, 'TCP port to listen on (0 picks a free port).'),
     body_limit_mb: int(1, 512, 32, 'Largest request body accepted, in MiB (requests with images are large). Applies from the next start.'),
+    buffer_body_mb: int(0, 512, 4, 'Request bodies up to this many MiB (by Content-Length) are read completely before an upstream connection is taken, so a slow client holds none; larger and chunked bodies stream (0: always stream).'),
     shutdown_grace: num(0, 600, 10, 'Seconds in-flight requests get to finish on shutdown.'),
     headers_timeout: num(1, 300, 10, 'Seconds a client gets to send a request\'s headers; a slower one is cut (408). Applies from the next start.'),
     request_timeout: num(1, 3600, 30, 'Seconds a client gets to send a whole request, body included; a slower one is cut (408). Applies from the next start.'),

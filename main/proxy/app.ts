@@ -5,6 +5,8 @@ import { ProxyError, fromFastifyError, sendProxyError } from './errors.js';
 import { checkRequest } from './security.js';
 import { anthropicRoutes } from './routes/anthropic.js';
 import { serviceRoutes } from './routes/service.js';
+import { createRefusalNoter } from './refusals.js';
+import { declaredLength } from './request-body.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -23,6 +25,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     http: { headersTimeout: server.headers_timeout * 1000, connectionsCheckingInterval: 1000 },
     return503OnClosing: true,
   });
+
+  // A declared length over the limit is refused before "100 Continue", so the client never sends the body.
+  // Everything else gets its 100 at once, as Node would have sent it. (Node emits checkContinue instead of request
+  // while this listener exists; Fastify has no hook that early.)
+  app.server.on('checkContinue', (req, res) => {
+    const length = declaredLength(req);
+    if (length !== null && length > deps.config().server.body_limit_mb * 1024 * 1024) {
+      // The client waits for this answer instead of sending: the connection ends with it.
+      res.setHeader('connection', 'close');
+    } else {
+      res.writeContinue();
+    }
+    app.server.emit('request', req, res);
+  });
+  const noteRefusal = createRefusalNoter(deps);
 
   // The dashboard's API and the OpenAI routes read JSON (malformed → 400); /v1/* bodies are not parsed at all.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body: string, done) => {
@@ -49,6 +66,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     try {
       checkRequest(request, reply, deps.config());
     } catch (err) {
+      // Noted here as well as in the error handler: a route scope with its own error handler (OpenAI) gets it.
+      if (err instanceof ProxyError) noteRefusal(request, err);
       return done(err as Error);
     }
     done();
@@ -63,15 +82,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.code(204).send();
   });
 
-  app.setErrorHandler((err, _request, reply) => {
+  app.setErrorHandler((err, request, reply) => {
     const proxyError = err instanceof ProxyError ? err : fromFastifyError(err as { statusCode?: number; code?: string; message: string });
     if (proxyError.status >= 500) deps.log.error(`[API] ${proxyError.message}`);
+    noteRefusal(request, proxyError);
     return sendProxyError(reply, proxyError);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProxyError(reply, new ProxyError(404, 'not_found_error', `No route ${request.method} ${request.url.split('?')[0]} on this proxy. API calls go under /v1/; see also /health, /pool/stats, /metrics, /ui.`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const err = new ProxyError(404, 'not_found_error', `No route ${request.method} ${request.url.split('?')[0]} on this proxy. API calls go under /v1/; see also /health, /pool/stats, /metrics, /ui.`, {}, 'no_route');
+    noteRefusal(request, err);
+    return sendProxyError(reply, err);
+  });
 
   // Each route module is a plugin with its own scope, given the deps as its options.
   for (const plugin of [serviceRoutes, anthropicRoutes, ...(deps.plugins ?? [])]) void app.register(plugin, deps);

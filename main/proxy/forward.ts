@@ -21,8 +21,8 @@ export interface ForwardRequest {
   path: string;
   /** Raw header lines for the upstream (name, value, …). */
   headers: string[];
-  /** The client's body stream, or null when there is none. */
-  body: Readable | null;
+  /** The client's body: read in full (small bodies, sent in one go), a stream, or null when there is none. */
+  body: Buffer | Readable | null;
 }
 
 export interface ForwardResult {
@@ -70,7 +70,7 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
       clientGone = true;
       const reason = new Error('client disconnected');
       if (abort) abort(reason);
-      else request.body?.destroy(reason);
+      else if (request.body && !Buffer.isBuffer(request.body)) request.body.destroy(reason);
     };
     res.on('close', onClientClose);
 

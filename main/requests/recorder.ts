@@ -60,6 +60,7 @@ export class RequestRecorder implements TraceSink {
       error_message: null,
       duration_ms: null,
       ttfb_ms: null,
+      receive_ms: null,
       acquire_wait_ms: null,
       sent_ms: null,
       connection_id: null,
