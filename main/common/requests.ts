@@ -73,9 +73,13 @@ export interface RateLimits {
   updated_at: string | null;
 }
 
-/** Errors by status class and by error type (beside the seed's counters in /pool/stats). */
+/**
+ * Requests by class and failures by error type (beside the seed's counters in /pool/stats). Every finished request is
+ * in one class, so they add up to requests_total: "2xx" succeeded, "broken" is a 2xx answer that broke mid-way,
+ * "aborted" a client that went away; everything but "2xx" is a failure (error_rate).
+ */
 export interface ErrorCounts {
-  by_status_class: Record<'2xx' | '3xx' | '4xx' | '5xx' | 'aborted', number>;
+  by_status_class: Record<'2xx' | '3xx' | '4xx' | '5xx' | 'broken' | 'aborted', number>;
   by_type: Record<string, number>;
 }
 
