@@ -38,6 +38,8 @@ export interface Entry {
 
 export interface ConnectionFactory {
   create(id: string): UpstreamConnection;
+  /** How connections reach the upstream (proxy and trust), for the log and /health; absent in test fakes. */
+  describe?(): { proxy: { url: string | null; source: string | null }; summary: string };
 }
 
 export type TimerHandle = unknown;

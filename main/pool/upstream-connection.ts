@@ -1,25 +1,33 @@
 // A real pooled connection: an undici Client, which holds exactly one keep-alive socket to the upstream.
 // Requests are dispatched on it as they are (see proxy/forward.ts); the OpenAI route hands its dispatcher
 // to an SDK instance per request.
-import fs from 'node:fs';
-import tls from 'node:tls';
-import { Client } from 'undici';
+import { Client, buildConnector } from 'undici';
 import type { UpstreamSettings } from '../config/schema.js';
 import type { ConnectionFactory, UpstreamConnection } from './types.js';
 import { proxyConnector } from './proxy-tunnel.js';
+import { chooseProxy, describeProxy, type ProxyChoice } from './upstream-proxy.js';
+import { buildTrust, type Trust } from './trust.js';
+import { explainTlsFailure } from './tls-diagnosis.js';
 
 /** TCP keep-alive probes on every upstream socket, so a path that died silently (NAT, Wi-Fi) is noticed. */
 const TCP_KEEPALIVE_DELAY_MS = 30_000;
 
-function readCa(upstream: UpstreamSettings): string[] | undefined {
-  if (!upstream.ca_file) return undefined;
-  // Added to Node's roots, not instead of them: a corporate CA should not break the public ones.
-  return [...tls.rootCertificates, fs.readFileSync(upstream.ca_file, 'utf8')];
+/** How every pooled connection reaches the upstream: which proxy, which trusted CAs. Worked out once per setting. */
+export interface UpstreamRoute {
+  proxy: ProxyChoice;
+  trust: Trust;
 }
 
-export function createDispatcher(upstream: UpstreamSettings, ca = readCa(upstream)): Client {
+export function routeFor(upstream: UpstreamSettings, env: NodeJS.ProcessEnv = process.env): UpstreamRoute {
+  return { proxy: chooseProxy(upstream, env), trust: buildTrust(upstream, env) };
+}
+
+export function createDispatcher(upstream: UpstreamSettings, route: UpstreamRoute = routeFor(upstream)): Client {
   const origin = new URL(upstream.base_url).origin;
-  const connectOptions = { timeout: upstream.connect_timeout * 1000, keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_DELAY_MS, ...(ca ? { ca } : {}) };
+  const secureContext = route.trust.secureContext;
+  const connectOptions = { timeout: upstream.connect_timeout * 1000, keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_DELAY_MS, ...(secureContext ? { secureContext } : {}) };
+  const proxyUrl = route.proxy.url;
+  const connector = proxyUrl ? proxyConnector(proxyUrl, connectOptions) : buildConnector(connectOptions);
   // Never hand out a socket the upstream may have closed: undici closes an idle socket after keepalive_timeout
   // (set well inside the upstream's own idle limit) or sooner when the upstream's Keep-Alive: timeout hint says so.
   const idleMs = upstream.keepalive_timeout * 1000;
@@ -29,7 +37,7 @@ export function createDispatcher(upstream: UpstreamSettings, ca = readCa(upstrea
     keepAliveMaxTimeout: idleMs,
     headersTimeout: upstream.timeout * 1000,
     bodyTimeout: upstream.timeout * 1000,
-    connect: upstream.proxy_url ? proxyConnector(upstream.proxy_url, connectOptions) : connectOptions,
+    connect: explainTlsFailure(connector, proxyUrl, connectOptions),
   });
 }
 
@@ -93,9 +101,10 @@ class PooledUpstreamConnection implements UpstreamConnection {
   }
 }
 
-export function createConnectionFactory(upstream: UpstreamSettings): ConnectionFactory {
-  const ca = readCa(upstream);
+export function createConnectionFactory(upstream: UpstreamSettings, env: NodeJS.ProcessEnv = process.env): ConnectionFactory {
+  const route = routeFor(upstream, env);
   return {
-    create: () => new PooledUpstreamConnection(createDispatcher(upstream, ca), upstream),
+    create: () => new PooledUpstreamConnection(createDispatcher(upstream, route), upstream),
+    describe: () => ({ proxy: route.proxy, summary: `${describeProxy(route.proxy)}; TLS trusts ${route.trust.description}` }),
   };
 }
