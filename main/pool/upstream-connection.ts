@@ -11,6 +11,8 @@ import { explainTlsFailure } from './tls-diagnosis.js';
 
 /** TCP keep-alive probes on every upstream socket, so a path that died silently (NAT, Wi-Fi) is noticed. */
 const TCP_KEEPALIVE_DELAY_MS = 30_000;
+/** undici closes an idle socket this long before the upstream's Keep-Alive: timeout hint (its default threshold). */
+const UNDICI_KEEPALIVE_THRESHOLD_MS = 2_000;
 
 /** How every pooled connection reaches the upstream: which proxy, which trusted CAs. Worked out once per setting. */
 export interface UpstreamRoute {
@@ -48,6 +50,9 @@ class PooledUpstreamConnection implements UpstreamConnection {
   private readonly closedListeners: Array<() => void> = [];
   private readonly probePath: string;
   private readonly probeTimeoutMs: number;
+  private readonly keepaliveMs: number;
+  /** The upstream's Keep-Alive: timeout hint, as undici applies it (2 s early), once a probe has seen it. */
+  private hintMs: number | null = null;
 
   constructor(
     readonly dispatcher: Client,
@@ -55,6 +60,7 @@ class PooledUpstreamConnection implements UpstreamConnection {
   ) {
     this.probePath = new URL(upstream.base_url).pathname.replace(/\/$/, '') + '/';
     this.probeTimeoutMs = Math.max(5_000, upstream.connect_timeout * 2000);
+    this.keepaliveMs = upstream.keepalive_timeout * 1000;
     dispatcher.on('connect', () => {
       // undici opens a new socket by itself when a request is queued on a closed one: alive again.
       if (!this.shutDown) this.closed = false;
@@ -71,7 +77,13 @@ class PooledUpstreamConnection implements UpstreamConnection {
     // reset: false, or undici closes the socket after a HEAD (its guard against servers that send a body).
     const res = await this.dispatcher.request({ method: 'HEAD', path: this.probePath, reset: false, headersTimeout: this.probeTimeoutMs });
     await res.body.dump();
+    const hint = /timeout=(\d+)/i.exec(String(res.headers['keep-alive'] ?? ''));
+    this.hintMs = hint ? Number(hint[1]) * 1000 - UNDICI_KEEPALIVE_THRESHOLD_MS : null;
     return true;
+  }
+
+  get idleLimitMs(): number {
+    return this.hintMs !== null && this.hintMs > 0 ? Math.min(this.keepaliveMs, this.hintMs) : this.keepaliveMs;
   }
 
   warm(): Promise<void> {
