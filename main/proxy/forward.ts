@@ -36,6 +36,19 @@ export interface ForwardResult {
 /** Lines added to every answer: the connection that served it, and any set by hooks (CORS). */
 export type ExtraHeaders = string[];
 
+/** Resolves when a response that refused a write has drained (or closed): for loops that write as they pull. */
+export function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
 /** Forwards on the lease; the trace (the request's record) is told what passes, on the side. */
 export function forward(lease: Lease, request: ForwardRequest, res: ServerResponse, extra: ExtraHeaders, failure: Omit<FailureContext, 'mayHaveLeft'>, trace: RequestTrace): Promise<ForwardResult> {
   return new Promise<ForwardResult>((resolve) => {

@@ -1,0 +1,120 @@
+// Backpressure through the passthrough, measured: the upstream sends 50 MiB as fast as it can, the client reads
+// slowly. The proxy (in a child process, so its RSS is its own) must hold the upstream back instead of buffering:
+// while the client is not reading, the upstream can only write what socket buffers hold, and the proxy's RSS stays
+// under 100 MB above its resting size throughout. Ignoring res.write()'s return value breaks both.
+import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../fixtures/proxy-harness.js';
+
+const TOTAL = 50 * 1024 * 1024;
+const CHUNK = 64 * 1024;
+const MB = 1_000_000;
+
+let upstream: http.Server;
+let child: ChildProcess;
+let proxyUrl: string;
+/** Bytes the upstream has handed to its socket (flushed from its own buffer). */
+let upstreamFlushed = 0;
+
+function ask<T>(type: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (msg: { type: string } & T) => {
+      if (msg.type !== type) return;
+      child.off('message', on);
+      resolve(msg);
+    };
+    child.on('message', on);
+    child.send({ type });
+  });
+}
+const proxyRss = async () => (await ask<{ rss: number }>('rss')).rss;
+
+beforeAll(async () => {
+  upstream = http.createServer((req, res) => {
+    req.resume();
+    if (req.method === 'HEAD') return res.writeHead(200).end();
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(TOTAL) });
+    const chunk = Buffer.alloc(CHUNK, 'z');
+    let sent = 0;
+    // As fast as the socket takes it, and no faster (the upstream's own backpressure).
+    const pump = () => {
+      while (sent < TOTAL) {
+        sent += CHUNK;
+        const more = res.write(chunk, () => (upstreamFlushed += CHUNK));
+        if (!more) return res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as net.AddressInfo).port}`;
+  child = fork(fileURLToPath(new URL('../fixtures/proxy-child.ts', import.meta.url)), [upstreamUrl], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  proxyUrl = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
+}, 60_000);
+
+afterAll(async () => {
+  if (child.connected) {
+    child.send({ type: 'stop' });
+    await new Promise((r) => child.once('exit', r));
+  }
+  await new Promise((r) => upstream.close(r));
+});
+
+describe('backpressure under a slow reader', () => {
+  it('50 MiB to a client that reads slowly: the upstream is held back and the proxy stays under 100 MB above rest', async () => {
+    const rest = await proxyRss();
+    let peak = rest;
+    const { hostname, port } = new URL(proxyUrl);
+    let received = 0;
+    let res!: http.IncomingMessage;
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request({ host: hostname, port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': 'k-1', 'content-type': 'application/json' } }, (r) => {
+        res = r;
+        r.pause();
+        resolve();
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+
+    // Not reading at all: the upstream gets as far as the socket buffers on the way let it, then stops.
+    let last = -1;
+    await eventually(async () => {
+      const now = upstreamFlushed;
+      const settled = now === last;
+      last = now;
+      peak = Math.max(peak, await proxyRss());
+      expect(settled).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+    }, 20_000);
+    expect(upstreamFlushed).toBeLessThan(TOTAL / 2);
+
+    // Now reading slowly: 256 KiB at a time, with pauses, sampling the proxy's RSS along the way.
+    await new Promise<void>((resolve, reject) => {
+      res.on('error', reject);
+      res.on('end', resolve);
+      const tick = setInterval(async () => {
+        let took = 0;
+        let c: Buffer | null;
+        while (took < 256 * 1024 && (c = res.read()) !== null) took += c.length;
+        received += took;
+        if (res.readableEnded) clearInterval(tick);
+      }, 5);
+      const sampler = setInterval(async () => {
+        if (res.readableEnded) return clearInterval(sampler);
+        peak = Math.max(peak, await proxyRss());
+      }, 100);
+      res.on('end', () => {
+        clearInterval(tick);
+        clearInterval(sampler);
+      });
+      res.on('readable', () => {});
+    });
+    expect(received).toBe(TOTAL);
+    expect((peak - rest) / MB).toBeLessThan(100);
+  }, 120_000);
+});
