@@ -185,7 +185,15 @@ export class PoolManager {
       available += p.idleCount;
       inUse += p.inUseCount;
     }
-    return { ...this.counters, total_connections: total, available_connections: available, in_use_connections: inUse };
+    // An HTTP/2 session carries the streams of the leases on it (one at a time: see upstream-connection.ts).
+    let sessions = 0;
+    let streams = 0;
+    for (const e of this.pool?.list() ?? []) {
+      if (e.conn.protocol !== 'h2') continue;
+      sessions++;
+      if (e.state === 'in_use') streams++;
+    }
+    return { ...this.counters, total_connections: total, available_connections: available, in_use_connections: inUse, http2_sessions: sessions, http2_streams: streams };
   }
 
   waiting(): number {

@@ -15,6 +15,8 @@ export interface UpstreamConnection {
    * hint as undici applies it), in ms; the housekeeper refreshes an idle connection well before. Absent: never.
    */
   readonly idleLimitMs?: number;
+  /** The protocol the socket speaks once open ("h2" when the upstream agreed to HTTP/2), null before. */
+  readonly protocol?: 'h2' | 'http/1.1' | null;
   /** True once the socket the connection held has closed (idle close by either side, reset, abort). */
   readonly closed: boolean;
   /** Called each time a socket opens (counted as a connection created). */

@@ -24,10 +24,20 @@ export function routeFor(upstream: UpstreamSettings, env: NodeJS.ProcessEnv = pr
   return { proxy: chooseProxy(upstream, env), trust: buildTrust(upstream, env) };
 }
 
-export function createDispatcher(upstream: UpstreamSettings, route: UpstreamRoute = routeFor(upstream)): Client {
+/** Told the protocol of each socket the Client opens (ALPN: "h2" or "http/1.1"). */
+export type OnSocket = (protocol: 'h2' | 'http/1.1') => void;
+
+export function createDispatcher(upstream: UpstreamSettings, route: UpstreamRoute = routeFor(upstream), onSocket?: OnSocket): Client {
   const origin = new URL(upstream.base_url).origin;
   const secureContext = route.trust.secureContext;
-  const connectOptions = { timeout: upstream.connect_timeout * 1000, keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_DELAY_MS, ...(secureContext ? { secureContext } : {}) };
+  const connectOptions = {
+    timeout: upstream.connect_timeout * 1000,
+    keepAlive: true,
+    keepAliveInitialDelay: TCP_KEEPALIVE_DELAY_MS,
+    // Offers h2 in ALPN; undici then runs an HTTP/2 session on the socket if the upstream picks it.
+    allowH2: upstream.http2,
+    ...(secureContext ? { secureContext } : {}),
+  };
   const proxyUrl = route.proxy.url;
   const connector = proxyUrl ? proxyConnector(proxyUrl, connectOptions) : buildConnector(connectOptions);
   // Never hand out a socket the upstream may have closed: undici closes an idle socket after keepalive_timeout
@@ -39,11 +49,22 @@ export function createDispatcher(upstream: UpstreamSettings, route: UpstreamRout
     keepAliveMaxTimeout: idleMs,
     headersTimeout: upstream.timeout * 1000,
     bodyTimeout: upstream.timeout * 1000,
-    connect: explainTlsFailure(connector, proxyUrl, connectOptions),
+    allowH2: upstream.http2,
+    connect: watchProtocol(explainTlsFailure(connector, proxyUrl, connectOptions), onSocket),
   });
 }
 
+function watchProtocol(connector: buildConnector.connector, onSocket: OnSocket | undefined): buildConnector.connector {
+  if (!onSocket) return connector;
+  return (opts, callback) =>
+    connector(opts, (err, socket) => {
+      if (socket) onSocket((socket as unknown as { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 'h2' : 'http/1.1');
+      callback(err, socket as never);
+    });
+}
+
 class PooledUpstreamConnection implements UpstreamConnection {
+  protocol: 'h2' | 'http/1.1' | null = null;
   closed = false;
   private shutDown = false;
   private readonly opened: Array<() => void> = [];
@@ -116,7 +137,16 @@ class PooledUpstreamConnection implements UpstreamConnection {
 export function createConnectionFactory(upstream: UpstreamSettings, env: NodeJS.ProcessEnv = process.env): ConnectionFactory {
   const route = routeFor(upstream, env);
   return {
-    create: () => new PooledUpstreamConnection(createDispatcher(upstream, route), upstream),
+    create: () => {
+      let connection: PooledUpstreamConnection | null = null;
+      connection = new PooledUpstreamConnection(
+        createDispatcher(upstream, route, (protocol) => {
+          if (connection) connection.protocol = protocol;
+        }),
+        upstream,
+      );
+      return connection;
+    },
     describe: () => ({ proxy: route.proxy, summary: `${describeProxy(route.proxy)}; TLS trusts ${route.trust.description}` }),
   };
 }
