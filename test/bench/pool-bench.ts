@@ -119,7 +119,7 @@ const out = [
     [...row('HTTP/1.1 (http2 = false)', proto.h1), String(proto.h1.sessions)],
     [...row('HTTP/2 (http2 = true)', proto.h2), String(proto.h2.sessions)],
   ]),
-  `c${conc} p95: HTTP/1.1 ${ms(proto.h1.p95)}, HTTP/2 ${ms(proto.h2.p95)} (undici runs one POST at a time per session, so HTTP/2 uses as many sessions as HTTP/1.1 uses connections)`,
+  `c${conc} p95: HTTP/1.1 ${ms(proto.h1.p95)}, HTTP/2 ${ms(proto.h2.p95)} (undici runs one POST at a time per session, so HTTP/2 opens as many sessions as HTTP/1.1 opens connections; the default, off, follows these figures)`,
   `memory per idle pooled connection (${mem.open} open): heap ${kb(mem.heapPer)}, RSS ${kb(mem.rssPer)}, external ${kb(mem.externalPer)} (target: at most 100 KB)${gc ? '' : ' [run with --expose-gc for stable figures]'}`,
 ].join('\n');
 console.log(out);
