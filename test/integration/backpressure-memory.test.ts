@@ -18,6 +18,30 @@ let child: ChildProcess;
 let proxyUrl: string;
 /** Bytes the upstream has handed to its socket (flushed from its own buffer). */
 let upstreamFlushed = 0;
+/** What the upstream answers /v1/messages with: raw bytes (the passthrough) or an endless-looking SSE stream. */
+let mode: 'bytes' | 'sse' = 'bytes';
+const SSE_TOTAL = 24 * 1024 * 1024;
+
+/** An Anthropic message stream of about SSE_TOTAL bytes, as fast as the socket takes it. */
+function pumpSse(res: http.ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  res.write(frame('message_start', { type: 'message_start', message: { id: 'msg_bp', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } }));
+  res.write(frame('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }));
+  const delta = Buffer.from(frame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'y'.repeat(4000) } }));
+  let sent = 0;
+  const pump = () => {
+    while (sent < SSE_TOTAL) {
+      sent += delta.length;
+      const more = res.write(delta, () => (upstreamFlushed += delta.length));
+      if (!more) return res.once('drain', pump);
+    }
+    res.write(frame('content_block_stop', { type: 'content_block_stop', index: 0 }));
+    res.write(frame('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } }));
+    res.end(frame('message_stop', { type: 'message_stop' }));
+  };
+  pump();
+}
 
 function ask<T>(type: string): Promise<T> {
   return new Promise((resolve) => {
@@ -36,6 +60,7 @@ beforeAll(async () => {
   upstream = http.createServer((req, res) => {
     req.resume();
     if (req.method === 'HEAD') return res.writeHead(200).end();
+    if (mode === 'sse') return pumpSse(res);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(TOTAL) });
     const chunk = Buffer.alloc(CHUNK, 'z');
     let sent = 0;
@@ -66,6 +91,8 @@ afterAll(async () => {
 
 describe('backpressure under a slow reader', () => {
   it('50 MiB to a client that reads slowly: the upstream is held back and the proxy stays under 100 MB above rest', async () => {
+    mode = 'bytes';
+    upstreamFlushed = 0;
     const rest = await proxyRss();
     let peak = rest;
     const { hostname, port } = new URL(proxyUrl);
@@ -115,6 +142,45 @@ describe('backpressure under a slow reader', () => {
       res.on('readable', () => {});
     });
     expect(received).toBe(TOTAL);
+    expect((peak - rest) / MB).toBeLessThan(100);
+  }, 120_000);
+
+  it('the OpenAI route\'s stream holds the upstream back too when its client does not read', async () => {
+    mode = 'sse';
+    upstreamFlushed = 0;
+    const rest = await proxyRss();
+    const { hostname, port } = new URL(proxyUrl);
+    let res!: http.IncomingMessage;
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request({ host: hostname, port, method: 'POST', path: '/v1/chat/completions', headers: { authorization: 'Bearer k-1', 'content-type': 'application/json' } }, (r) => {
+        res = r;
+        r.pause();
+        resolve();
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ model: 'claude-haiku-4-5', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
+    });
+    expect(res.statusCode).toBe(200);
+    let last = -1;
+    let peak = rest;
+    await eventually(async () => {
+      const now = upstreamFlushed;
+      const settled = now === last && now > 0;
+      last = now;
+      peak = Math.max(peak, await proxyRss());
+      expect(settled).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+    }, 30_000);
+    expect(upstreamFlushed).toBeLessThan(SSE_TOTAL / 2);
+    // Reading now: every event arrives, and the stream ends properly.
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => (text = (text + c).slice(-200)));
+    const ended = new Promise((r) => res.on('end', r));
+    res.resume();
+    await ended;
+    expect(text).toContain('data: [DONE]');
+    expect(upstreamFlushed).toBeGreaterThanOrEqual(SSE_TOTAL);
     expect((peak - rest) / MB).toBeLessThan(100);
   }, 120_000);
 });
