@@ -84,6 +84,31 @@ describe('bodies first, then a connection', () => {
   }, 60_000);
 });
 
+describe('a large body streams, but only once it has started', () => {
+  it('12 clients that declare 5 MiB bodies and send nothing hold no pooled connection: 6 probes all get 200', async () => {
+    h = await startHarness({ config: { pool_settings: { min_size: 2, max_size: 10 } } });
+    const stalled = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const s = await connect(h!.url);
+        s.on('error', () => {});
+        s.write(head(h!.url, 5 * 1024 * 1024));
+        return collect(s);
+      }),
+    );
+    // Every stalled request has reached the proxy's handler (its record exists) before the probes.
+    await eventually(() => expect(h!.runtime.requests(100).filter((r) => r.status === 0)).toHaveLength(12), 10_000);
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const res = await postMessage(h!.url);
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(stalled.every((s) => s.text() === '')).toBe(true);
+  }, 60_000);
+});
+
 describe('the 413 is readable by every client', () => {
   it('an over-limit declared length with Expect: 100-continue is refused before 100 Continue', async () => {
     h = await startHarness();
