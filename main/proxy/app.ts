@@ -47,7 +47,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     try {
       done(null, JSON.parse(body));
     } catch (err) {
-      done(new ProxyError(400, 'invalid_request_error', `Request body is not valid JSON: ${(err as Error).message}`), undefined);
+      done(new ProxyError(400, 'invalid_request_error', `Request body is not valid JSON: ${(err as Error).message}`, {}, 'bad_json'), undefined);
     }
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body: Buffer, done) => done(null, body));
@@ -66,10 +66,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     try {
       checkRequest(request, reply, deps.config());
     } catch (err) {
-      // Noted here as well as in the error handler: a route scope with its own error handler (OpenAI) gets it.
-      if (err instanceof ProxyError) noteRefusal(request, err);
+      noteRefusal(request, err);
       return done(err as Error);
     }
+    done();
+  });
+
+  // Every error on its way to an error handler, in every scope (the OpenAI routes have their own handler):
+  // the refusals among them are recorded, counted and logged (refusals.ts).
+  app.addHook('onError', (request, _reply, error, done) => {
+    noteRefusal(request, error);
     done();
   });
 
@@ -82,10 +88,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.code(204).send();
   });
 
-  app.setErrorHandler((err, request, reply) => {
+  app.setErrorHandler((err, _request, reply) => {
     const proxyError = err instanceof ProxyError ? err : fromFastifyError(err as { statusCode?: number; code?: string; message: string });
     if (proxyError.status >= 500) deps.log.error(`[API] ${proxyError.message}`);
-    noteRefusal(request, proxyError);
     return sendProxyError(reply, proxyError);
   });
 

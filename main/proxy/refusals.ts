@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import type { AppDeps } from './deps.js';
-import type { ProxyError } from './errors.js';
+import { ProxyError, fromFastifyError } from './errors.js';
 
 export const REFUSAL_STATUSES = new Set([400, 401, 403, 404, 413]);
 /** One WARN line per client and reason per this window; the rest are counted. */
@@ -19,7 +19,8 @@ function familyOf(path: string): 'anthropic' | 'openai' | 'proxy' {
   return 'proxy';
 }
 
-export type RefusalNoter = (request: FastifyRequest, err: ProxyError) => void;
+/** Notes an error the proxy answers with, if it is a refusal; the same error object is noted once. */
+export type RefusalNoter = (request: FastifyRequest, err: unknown) => void;
 
 export function createRefusalNoter(deps: Pick<AppDeps, 'records' | 'log' | 'metrics'>): RefusalNoter {
   const counter = (deps.metrics.registry.getSingleMetric('ccproxy_refusals_total') as Counter<'status' | 'reason'> | undefined) ??
@@ -29,21 +30,26 @@ export function createRefusalNoter(deps: Pick<AppDeps, 'records' | 'log' | 'metr
       labelNames: ['status', 'reason'],
       registers: [deps.metrics.registry],
     });
-  const noted = new WeakSet<ProxyError>();
+  const noted = new WeakSet<object>();
   const windows = new Map<string, { until: number; suppressed: number }>();
 
-  return (request, err) => {
-    if (noted.has(err) || !REFUSAL_STATUSES.has(err.status)) return;
-    noted.add(err);
+  return (request, thrown) => {
+    if (typeof thrown !== 'object' || thrown === null || noted.has(thrown)) return;
+    noted.add(thrown);
+    // Fastify's own errors (bad JSON, body too large) as the answer the client gets.
+    const err = thrown instanceof ProxyError ? thrown : fromFastifyError(thrown as { statusCode?: number; code?: string; message: string });
+    if (!REFUSAL_STATUSES.has(err.status)) return;
     const raw = request.raw;
     const url = raw.url ?? '/';
     const path = url.split('?')[0]!;
     const trace = deps.records.begin({ method: raw.method ?? 'GET', path, route: familyOf(path), rawHeaders: raw.rawHeaders });
     trace.end({ status: err.status, error: { type: err.type, message: err.message } });
-    counter.labels(String(err.status), err.reason).inc();
+    // A Fastify error's reason is its code (FST_ERR_CTP_INVALID_JSON_BODY …) when it has one.
+    const reason = thrown instanceof ProxyError ? err.reason : ((thrown as { code?: unknown }).code as string | undefined) ?? err.reason;
+    counter.labels(String(err.status), reason).inc();
 
     const address = raw.socket?.remoteAddress ?? 'unknown';
-    const key = `${address}\u0000${err.status}\u0000${err.reason}`;
+    const key = `${address}\u0000${err.status}\u0000${reason}`;
     const now = Date.now();
     const window = windows.get(key);
     if (window && now < window.until) {
@@ -54,6 +60,6 @@ export function createRefusalNoter(deps: Pick<AppDeps, 'records' | 'log' | 'metr
     windows.set(key, { until: now + REFUSAL_LOG_WINDOW_MS, suppressed: 0 });
     const repeats = window && window.suppressed > 0 ? ` (${window.suppressed} more like it in the last ${REFUSAL_LOG_WINDOW_MS / 1000} s)` : '';
     const client = trace.record.client ? ` ${trace.record.client}` : '';
-    deps.log.warn(`[SECURITY] Refused ${raw.method} ${path} from ${address}${client}: ${err.status} ${err.reason}: ${err.message}${repeats}`);
+    deps.log.warn(`[SECURITY] Refused ${raw.method} ${path} from ${address}${client}: ${err.status} ${reason}: ${err.message}${repeats}`);
   };
 }

@@ -94,7 +94,13 @@ describe('refusals are seen', () => {
     expect(lines.filter((l) => l.includes(': 400 unsafe_path: '))).toHaveLength(1);
     expect(lines.filter((l) => l.includes(': 413 body_too_large: '))).toHaveLength(1);
     // Refusals count in the totals like any other answer.
+    // A route with its own error handler (OpenAI) is covered too: malformed JSON is a refusal.
+    const badJson = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    expect(badJson.status).toBe(400);
+    await eventually(async () => expect(await refusalMetric(400, 'bad_json')).toBe(1));
+    expect(records(400).map((r) => r.path)).toContain('/v1/chat/completions');
+    expect(refusalLines().filter((l) => l.includes(': 400 bad_json: '))).toHaveLength(1);
     const stats = await h.stats();
-    expect(stats.errors.by_status_class['4xx']).toBe(4);
+    expect(stats.errors.by_status_class['4xx']).toBe(5);
   }, 30_000);
 });
