@@ -16,11 +16,11 @@ afterAll(async () => {
   await upstream.close();
 });
 
-/** A GET with the path exactly as given (fetch and URL would normalise the dot segments away). */
+/** A GET with the path exactly as given (fetch and URL would normalise the dot segments away), as an Anthropic client sends it. */
 function rawGet(path: string): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(h.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, path, method: 'GET', headers: { 'x-api-key': 'k-123456' } }, (res) => {
+    const req = http.request({ host: hostname, port, path, method: 'GET', headers: { 'x-api-key': 'k-123456', 'anthropic-version': '2023-06-01' } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
