@@ -10,10 +10,12 @@ const WINDOWS: Array<{ key: 'requests' | 'tokens' | 'input_tokens' | 'output_tok
   { key: 'input_tokens', label: 'Input tokens' },
   { key: 'output_tokens', label: 'Output tokens' },
 ];
-const CLASSES: Array<{ key: '4xx' | '5xx' | 'aborted'; label: string }> = [
+const CLASSES: Array<{ key: '3xx' | '4xx' | '5xx' | 'broken' | 'aborted'; label: string }> = [
+  { key: '3xx', label: '3xx (redirects)' },
   { key: '4xx', label: '4xx (client, rate limits)' },
   { key: '5xx', label: '5xx (upstream, proxy)' },
-  { key: 'aborted', label: 'No answer (aborted, reset)' },
+  { key: 'broken', label: 'Broke mid-answer (2xx)' },
+  { key: 'aborted', label: 'Aborted by the client' },
 ];
 
 function resetText(reset: string | null): string {

@@ -26,12 +26,16 @@ export interface DemoStack {
 export interface DemoOptions {
   rttMs: number;
   pool?: Record<string, unknown>;
+  /** Extra [upstream] settings for the proxy (e.g. http2). */
+  upstream?: Record<string, unknown>;
+  /** The fake upstream also speaks HTTP/2. */
+  upstreamHttp2?: boolean;
   /** Print the proxy's log lines to the console. */
   showLogs?: boolean;
 }
 
 export async function startDemoStack(opts: DemoOptions): Promise<DemoStack> {
-  const upstream = await startFakeUpstream({ tls: true });
+  const upstream = await startFakeUpstream({ tls: true, http2: opts.upstreamHttp2 });
   const relay = await startLatencyRelay({ targetHost: '127.0.0.1', targetPort: upstream.port, rttMs: opts.rttMs, simulateTcpHandshake: true });
   const upstreamUrl = relay.url('https');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccproxy-demo-'));
@@ -40,7 +44,7 @@ export async function startDemoStack(opts: DemoOptions): Promise<DemoStack> {
     configPath,
     stringify({
       server: { port: 0 },
-      upstream: { base_url: upstreamUrl, ca_file: TLS_CERT_PATH },
+      upstream: { base_url: upstreamUrl, ca_file: TLS_CERT_PATH, ...opts.upstream },
       pool_settings: { min_size: 2, max_size: 10, ...opts.pool },
     }),
   );

@@ -16,6 +16,9 @@ export interface PoolCounters {
   total_connections: number;
   available_connections: number;
   in_use_connections: number;
+  /** Connections that are HTTP/2 sessions ([upstream] http2 on and the upstream agreed), and streams open on them. */
+  http2_sessions?: number;
+  http2_streams?: number;
 }
 
 export interface Percentiles {

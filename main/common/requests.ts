@@ -16,8 +16,8 @@ export interface RequestRecord {
   started_at: string;
   method: string;
   path: string;
-  /** The route family: "anthropic" (/v1/* passthrough), "openai" (chat completions, models) or "responses" (the Responses API). */
-  route: 'anthropic' | 'openai' | 'responses';
+  /** The route family: "anthropic" (/v1/* passthrough), "openai" (chat completions, models) or "responses" (the Responses API), or "proxy" (a refusal elsewhere, e.g. /admin). */
+  route: 'anthropic' | 'openai' | 'responses' | 'proxy';
   /** The tool that sent it, from its user-agent: claude-code, codex, anthropic-sdk-js, anthropic-sdk-python,
    * openai-sdk-js, openai-sdk-python, curl or other. */
   client: string;
@@ -39,6 +39,8 @@ export interface RequestRecord {
   duration_ms: number | null;
   /** Time from arrival to the first byte of the answer. */
   ttfb_ms: number | null;
+  /** Time spent receiving the client's body (null: no body). A body up to [server] buffer_body_mb is read before a connection is taken. */
+  receive_ms: number | null;
   /** Time spent waiting for a pooled connection. */
   acquire_wait_ms: number | null;
   /** Time from arrival until the request was written to the upstream socket. */
@@ -81,9 +83,13 @@ export interface RateLimits {
   updated_at: string | null;
 }
 
-/** Errors by status class and by error type (beside the seed's counters in /pool/stats). */
+/**
+ * Requests by class and failures by error type (beside the seed's counters in /pool/stats). Every finished request is
+ * in one class, so they add up to requests_total: "2xx" succeeded, "broken" is a 2xx answer that broke mid-way,
+ * "aborted" a client that went away; everything but "2xx" is a failure (error_rate).
+ */
 export interface ErrorCounts {
-  by_status_class: Record<'2xx' | '3xx' | '4xx' | '5xx' | 'aborted', number>;
+  by_status_class: Record<'2xx' | '3xx' | '4xx' | '5xx' | 'broken' | 'aborted', number>;
   by_type: Record<string, number>;
 }
 

@@ -65,6 +65,6 @@ export function allowedText(path: string): string {
   if (f.type === 'record') return 'a table of "name" = "claude-…" entries';
   if (path === 'logging.level') return 'one of error, warn, info, debug';
   if (path === 'upstream.base_url') return 'an http:// or https:// URL';
-  if (path === 'upstream.proxy_url') return 'an http:// URL';
+  if (path === 'upstream.proxy_url') return 'an http:// or https:// URL';
   return 'a non-empty string';
 }

@@ -5,8 +5,9 @@ import type { UnknownSetting } from '../common/contract.js';
 import { FIELDS } from './meta.js';
 import { SECTION_SCHEMAS } from './schema.js';
 
-/** Sections ccproxy reads: the managed ones and model_mapping (whose keys are free model names). */
-export const KNOWN_SECTIONS: readonly string[] = [...Object.keys(SECTION_SCHEMAS), 'model_mapping'];
+/** Sections ccproxy reads: the managed ones, model_mapping and pricing (whose keys are free model names). */
+export const KNOWN_SECTIONS: readonly string[] = [...Object.keys(SECTION_SCHEMAS), 'model_mapping', 'pricing'];
+const FREE_KEYED = new Set(['model_mapping', 'pricing']);
 
 const keysOf = (section: string): string[] =>
   Object.keys(FIELDS)
@@ -60,7 +61,7 @@ export function unknownSettings(layer: Record<string, unknown>): UnknownSetting[
       });
       continue;
     }
-    if (section === 'model_mapping' || values === null || typeof values !== 'object' || Array.isArray(values)) continue;
+    if (FREE_KEYED.has(section) || values === null || typeof values !== 'object' || Array.isArray(values)) continue;
     const known = keysOf(section);
     for (const key of Object.keys(values)) {
       if (known.includes(key)) continue;

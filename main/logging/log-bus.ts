@@ -3,8 +3,9 @@
 //
 // A proxied request writes seven seed lines at the default level, so the path is lean: a line whose level is
 // hidden costs a comparison (hot call sites pass a function, so nothing is formatted either), the console gets
-// one write per batch, and electron-log, whose transforms cost more than the request itself, sees a
-// line only where it writes the file.
+// one write per batch, and so does the desktop's log file: lines are formatted here and handed to electron-log's
+// file transport (which keeps the path, the file handle and the rotation) one batch at a time, with electron-log's
+// own per-line transforms, which cost more than the request itself, bypassed.
 import { format } from 'node:util';
 import type { LogEntry, LogLevel } from '../common/contract.js';
 import { redact } from './redact.js';
@@ -36,7 +37,7 @@ export interface LogBus {
   setLevel(level: LogLevel): void;
   /** Values (API keys, tokens) to mask exactly, in addition to the patterns. */
   setSecrets(secrets: string[]): void;
-  /** Writes what the console buffer still holds (before the process exits). */
+  /** Writes what the console and file buffers still hold (before the process exits). */
   flush(): void;
 }
 
@@ -124,6 +125,48 @@ function consoleWriter() {
   };
 }
 
+/** "[2026-12-05 18:19:44.516] [info] ", the line prefix electron-log's file transport writes by default. */
+function filePrefix(ms: number, level: LogLevel): string {
+  const d = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `[${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}] [${level}] `;
+}
+
+/**
+ * The desktop's log file in batches, by the console's rule: info and debug lines wait up to CONSOLE_FLUSH_MS (or
+ * until CONSOLE_FLUSH_BYTES pile up) and go to electron-log as one message, written off the request path in a
+ * timer; a warning or an error goes at once, after what was pending.
+ */
+function fileWriter(file: ElectronLogLike) {
+  const transport = file.transports.file as { transforms?: unknown[] } | undefined;
+  // The batch is already formatted: electron-log's transforms would only re-format it line by line.
+  if (transport) transport.transforms = [({ data }: { data: unknown[] }) => String(data[0])];
+  let pending = '';
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    unflushed.delete(flush);
+    if (!pending) return;
+    // electron-log adds the last newline itself.
+    const batch = pending.slice(0, -1);
+    pending = '';
+    file.info(batch);
+  };
+  return {
+    write(level: LogLevel, ms: number, message: string) {
+      pending += filePrefix(ms, level) + message + '\n';
+      unflushed.add(flush);
+      if (RANK[level] <= RANK.warn || pending.length >= CONSOLE_FLUSH_BYTES) flush();
+      else if (!timer) {
+        timer = setTimeout(flush, CONSOLE_FLUSH_MS);
+        timer.unref();
+      }
+    },
+    flush,
+  };
+}
+
 export function createLogBus(opts: LogBusOptions): LogBus {
   const bufferSize = opts.bufferSize ?? 1000;
   // A circular buffer: `next` is where the next line goes, so keeping the last N costs nothing per line.
@@ -137,13 +180,14 @@ export function createLogBus(opts: LogBusOptions): LogBus {
   const view = (k: Kept): LogEntry => ({ run, seq: k.seq, time: new Date(k.ms).toISOString(), level: k.level, message: k.message });
   const out = opts.console === false || opts.console === undefined ? null : consoleWriter();
   // electron-log only for its rotating file (desktop); its own console stays off so nothing prints twice.
-  let file: ElectronLogLike | null = null;
+  let file: ReturnType<typeof fileWriter> | null = null;
   if (opts.file) {
-    file = opts.base.create({ logId: `ccproxy-${process.pid}-${++instanceCount}` });
-    const fileTransport = file.transports.file as { level: string | false; maxSize: number } | undefined;
+    const fileLog = opts.base.create({ logId: `ccproxy-${process.pid}-${++instanceCount}` });
+    file = fileWriter(fileLog);
+    const fileTransport = fileLog.transports.file as { level: string | false; maxSize: number } | undefined;
     // electron-log rotates to main.old.log at maxSize; 5 MiB keeps a useful history of pool activity.
     if (fileTransport) fileTransport.maxSize = 5 * 1024 * 1024;
-    const consoleTransport = file.transports.console as { level: string | false } | undefined;
+    const consoleTransport = fileLog.transports.console as { level: string | false } | undefined;
     if (consoleTransport) consoleTransport.level = false;
   }
 
@@ -160,7 +204,7 @@ export function createLogBus(opts: LogBusOptions): LogBus {
       for (const listener of listeners) listener(entry);
     }
     out?.write(level, consolePrefix(kept.ms) + clean + '\n');
-    file?.[level](clean);
+    file?.write(level, kept.ms, clean);
   };
 
   const logger: Logger = {
@@ -183,6 +227,9 @@ export function createLogBus(opts: LogBusOptions): LogBus {
     setSecrets(next) {
       secrets = next.filter(Boolean);
     },
-    flush: () => out?.flush(),
+    flush: () => {
+      out?.flush();
+      file?.flush();
+    },
   };
 }

@@ -6,10 +6,14 @@ import type { Clock } from './types.js';
 import type { PoolCountersState } from './stats.js';
 import type { ClaudeInstancePool } from './pool.js';
 
+/** An idle connection is refreshed once half its idle limit has passed (ticks are a second apart: margin to spare). */
+const REFRESH_AT = 0.5;
+
 export class PoolHousekeeper {
   private lastHealthCheck: number;
   private checking: Promise<void> | null = null;
   private refilling: Promise<void> | null = null;
+  private refreshing: Promise<void> | null = null;
   /** After a failed refill, wait before trying again so an unreachable upstream is not hammered. */
   private refillBackoffMs = 0;
   private nextRefillAt = 0;
@@ -52,6 +56,17 @@ export class PoolHousekeeper {
       }
     }
     const work: Promise<void>[] = [];
+    // Keep warm connections warm: an idle socket half-way to its idle limit gets a cheap probe (one DEBUG line),
+    // instead of closing at the limit and being reopened by the refill (five INFO lines), every cycle, forever.
+    if (!this.checking && !this.refreshing) {
+      this.refreshing = this.pool
+        .refreshIdle(now, REFRESH_AT, (id, healthy, reason) => {
+          if (healthy) this.log.debug(`[POOL] Refreshed idle connection ${id} before its keep-alive limit`);
+          else this.log.info(`[POOL] Idle connection ${id} did not answer its refresh (${reason}); replacing it`);
+        })
+        .finally(() => (this.refreshing = null));
+      work.push(this.refreshing);
+    }
     if (now - this.lastHealthCheck >= s.health_check_interval * 1000 && !this.checking) {
       this.lastHealthCheck = now;
       this.checking = this.healthCheck().finally(() => (this.checking = null));

@@ -57,9 +57,20 @@ export class PoolManager {
     return this.settings;
   }
 
+  /** Which proxy the upstream is reached through (credentials not masked: mask before showing). */
+  upstreamProxy(): { url: string | null; source: string | null } {
+    return this.factory.describe?.().proxy ?? { url: null, source: null };
+  }
+
+  private logRoute(): void {
+    const summary = this.factory.describe?.().summary;
+    if (summary) this.log.info(`[POOL_MANAGER] Upstream ${this.upstream.base_url} reached ${summary}`);
+  }
+
   /** Starts the pool; resolves true when every connection it meant to warm up opened. */
   async start(): Promise<boolean> {
     this.started = true;
+    this.logRoute();
     let complete = true;
     if (this.settings.enabled) {
       this.log.info(`[POOL_MANAGER] Claude instance pool configured (min: ${this.settings.min_size}, max: ${this.settings.max_size})`);
@@ -140,6 +151,7 @@ export class PoolManager {
     this.upstream = upstream;
     if (upstreamChanged) this.factory = this.deps.factoryFor(upstream);
     if (!this.started) return; // start() will use the new settings
+    if (upstreamChanged) this.logRoute();
     const old = this.pool;
     if (old && !toggled && !upstreamChanged) {
       old.settings = pool;
@@ -173,7 +185,15 @@ export class PoolManager {
       available += p.idleCount;
       inUse += p.inUseCount;
     }
-    return { ...this.counters, total_connections: total, available_connections: available, in_use_connections: inUse };
+    // An HTTP/2 session carries the streams of the leases on it (one at a time: see upstream-connection.ts).
+    let sessions = 0;
+    let streams = 0;
+    for (const e of this.pool?.list() ?? []) {
+      if (e.conn.protocol !== 'h2') continue;
+      sessions++;
+      if (e.state === 'in_use') streams++;
+    }
+    return { ...this.counters, total_connections: total, available_connections: available, in_use_connections: inUse, http2_sessions: sessions, http2_streams: streams };
   }
 
   waiting(): number {

@@ -157,7 +157,7 @@ export class ClaudeInstancePool {
   release(entry: Entry, outcome: ReleaseOutcome): void {
     this.deps.log.info(() => `[POOL_MANAGER] Releasing connection ${entry.id} back to pool`);
     entry.state = 'idle';
-    entry.lastUsedAt = this.deps.clock.now();
+    entry.lastUsedAt = entry.lastActiveAt = this.deps.clock.now();
     const age = entry.lastUsedAt - entry.createdAt;
     if (outcome !== 'ok') this.destroyEntry(entry, outcome === 'aborted' ? 'request aborted, socket discarded' : 'request failed on this connection');
     else if (entry.conn.closed) this.destroyEntry(entry, 'socket closed by the upstream');
@@ -186,7 +186,7 @@ export class ClaudeInstancePool {
     do id = randomBytes(3).toString('hex');
     while (this.entries.has(id));
     const now = this.deps.clock.now();
-    const entry: Entry = { id, conn: this.deps.factory.create(id), createdAt: now, lastUsedAt: now, acquiredAt: 0, lastActivityAt: 0, useCount: 0, state, leakWarned: false };
+    const entry: Entry = { id, conn: this.deps.factory.create(id), createdAt: now, lastUsedAt: now, lastActiveAt: now, acquiredAt: 0, lastActivityAt: 0, useCount: 0, state, leakWarned: false };
     // Counted per socket, so a connection that never opened is neither created nor destroyed.
     entry.conn.onOpened(() => this.deps.counters.connections_created++);
     entry.conn.onClosed(() => {
@@ -234,8 +234,22 @@ export class ClaudeInstancePool {
   }
 
   /** Probes every idle connection; a healthy one goes back at the least-recently-used end (a check is not a use). */
-  async checkIdle(onResult: (id: string, healthy: boolean, reason: string) => void): Promise<void> {
-    const targets = this.idle.splice(0);
+  checkIdle(onResult: (id: string, healthy: boolean, reason: string) => void): Promise<void> {
+    return this.probeIdle(this.idle.splice(0), onResult);
+  }
+
+  /**
+   * Idle connections whose socket would reach its idle limit within `marginRatio` of it: a probe on each now
+   * restarts the socket's idle clock, so warm connections stay open instead of closing and reopening every cycle.
+   */
+  refreshIdle(now: number, marginRatio: number, onResult: (id: string, healthy: boolean, reason: string) => void): Promise<void> {
+    const due = this.idle.filter((e) => e.conn.idleLimitMs !== undefined && now - e.lastActiveAt >= e.conn.idleLimitMs * marginRatio);
+    if (due.length === 0) return Promise.resolve();
+    for (const e of due) this.idle.splice(this.idle.indexOf(e), 1);
+    return this.probeIdle(due, onResult);
+  }
+
+  private async probeIdle(targets: Entry[], onResult: (id: string, healthy: boolean, reason: string) => void): Promise<void> {
     for (const e of targets) e.state = 'checking';
     await Promise.all(
       targets.map(async (entry) => {
@@ -250,6 +264,7 @@ export class ClaudeInstancePool {
         healthy &&= !entry.conn.closed && !this.closing;
         onResult(entry.id, healthy, reason);
         if (healthy) {
+          entry.lastActiveAt = this.deps.clock.now();
           entry.state = 'idle';
           this.idle.unshift(entry);
         } else {

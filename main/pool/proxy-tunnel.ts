@@ -2,6 +2,7 @@
 // then TLS over it with undici's own connector. Kept as an undici `connect` function so each pooled connection
 // stays one Client with one socket, whose connect/disconnect events the pool watches.
 import http from 'node:http';
+import https from 'node:https';
 import { buildConnector } from 'undici';
 
 export function proxyConnector(proxyUrl: string, tlsOptions: buildConnector.BuildOptions): buildConnector.connector {
@@ -11,9 +12,10 @@ export function proxyConnector(proxyUrl: string, tlsOptions: buildConnector.Buil
   return (opts, callback) => {
     const port = opts.port || (opts.protocol === 'https:' ? '443' : '80');
     const target = `${opts.hostname}:${port}`;
-    const req = http.request({
+    // An https:// proxy is spoken to over TLS (the tunnel inside is TLS again for an https upstream).
+    const req = (proxy.protocol === 'https:' ? https : http).request({
       host: proxy.hostname.replace(/^\[|\]$/g, ''),
-      port: proxy.port || 80,
+      port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
       method: 'CONNECT',
       path: target,
       headers: { host: target, ...(auth ? { 'proxy-authorization': auth } : {}) },

@@ -8,8 +8,15 @@ export interface UpstreamConnection {
   readonly dispatcher: Dispatcher;
   /** Opens the socket (TCP + TLS) with a cheap request, so the first real request finds it warm. */
   warm(): Promise<void>;
-  /** Whether the upstream still answers on this connection. Used by health checks. */
+  /** Whether the upstream still answers on this connection. Used by health checks and idle refreshes. */
   check(): Promise<boolean>;
+  /**
+   * How long the socket may sit idle before it is closed (keepalive_timeout, or the upstream's shorter Keep-Alive
+   * hint as undici applies it), in ms; the housekeeper refreshes an idle connection well before. Absent: never.
+   */
+  readonly idleLimitMs?: number;
+  /** The protocol the socket speaks once open ("h2" when the upstream agreed to HTTP/2), null before. */
+  readonly protocol?: 'h2' | 'http/1.1' | null;
   /** True once the socket the connection held has closed (idle close by either side, reset, abort). */
   readonly closed: boolean;
   /** Called each time a socket opens (counted as a connection created). */
@@ -28,6 +35,8 @@ export interface Entry {
   readonly conn: UpstreamConnection;
   readonly createdAt: number;
   lastUsedAt: number;
+  /** Last time a request (a use, a health check or a refresh) ended on it: the socket's idle clock starts there. */
+  lastActiveAt: number;
   acquiredAt: number;
   /** Last time bytes moved for the request holding it (a long stream that flows is not a leak). */
   lastActivityAt: number;
@@ -38,6 +47,8 @@ export interface Entry {
 
 export interface ConnectionFactory {
   create(id: string): UpstreamConnection;
+  /** How connections reach the upstream (proxy and trust), for the log and /health; absent in test fakes. */
+  describe?(): { proxy: { url: string | null; source: string | null }; summary: string };
 }
 
 export type TimerHandle = unknown;

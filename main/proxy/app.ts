@@ -6,6 +6,8 @@ import { checkRequest } from './security.js';
 import { anthropicRoutes } from './routes/anthropic.js';
 import { serviceRoutes } from './routes/service.js';
 import { historyRoutes } from './routes/history.js';
+import { createRefusalNoter } from './refusals.js';
+import { declaredLength } from './request-body.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -25,13 +27,28 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return503OnClosing: true,
   });
 
+  // A declared length over the limit is refused before "100 Continue", so the client never sends the body.
+  // Everything else gets its 100 at once, as Node would have sent it. (Node emits checkContinue instead of request
+  // while this listener exists; Fastify has no hook that early.)
+  app.server.on('checkContinue', (req, res) => {
+    const length = declaredLength(req);
+    if (length !== null && length > deps.config().server.body_limit_mb * 1024 * 1024) {
+      // The client waits for this answer instead of sending: the connection ends with it.
+      res.setHeader('connection', 'close');
+    } else {
+      res.writeContinue();
+    }
+    app.server.emit('request', req, res);
+  });
+  const noteRefusal = createRefusalNoter(deps);
+
   // The dashboard's API and the OpenAI routes read JSON (malformed → 400); /v1/* bodies are not parsed at all.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body: string, done) => {
     if (body.length === 0) return done(null, undefined);
     try {
       done(null, JSON.parse(body));
     } catch (err) {
-      done(new ProxyError(400, 'invalid_request_error', `Request body is not valid JSON: ${(err as Error).message}`), undefined);
+      done(new ProxyError(400, 'invalid_request_error', `Request body is not valid JSON: ${(err as Error).message}`, {}, 'bad_json'), undefined);
     }
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body: Buffer, done) => done(null, body));
@@ -50,8 +67,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     try {
       checkRequest(request, reply, deps.config());
     } catch (err) {
+      noteRefusal(request, err);
       return done(err as Error);
     }
+    done();
+  });
+
+  // Every error on its way to an error handler, in every scope (the OpenAI routes have their own handler):
+  // the refusals among them are recorded, counted and logged (refusals.ts).
+  app.addHook('onError', (request, _reply, error, done) => {
+    noteRefusal(request, error);
     done();
   });
 
@@ -70,9 +95,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return sendProxyError(reply, proxyError);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProxyError(reply, new ProxyError(404, 'not_found_error', `No route ${request.method} ${request.url.split('?')[0]} on this proxy. API calls go under /v1/; see also /health, /pool/stats, /metrics, /ui.`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const err = new ProxyError(404, 'not_found_error', `No route ${request.method} ${request.url.split('?')[0]} on this proxy. API calls go under /v1/; see also /health, /pool/stats, /metrics, /ui.`, {}, 'no_route');
+    noteRefusal(request, err);
+    return sendProxyError(reply, err);
+  });
 
   // Each route module is a plugin with its own scope, given the deps as its options.
   for (const plugin of [serviceRoutes, historyRoutes, anthropicRoutes, ...(deps.plugins ?? [])]) void app.register(plugin, deps);

@@ -30,6 +30,8 @@ export class ProxyError extends Error {
     readonly type: AnthropicErrorType,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** A short code for why the proxy refused (logs and metrics), e.g. "token_missing"; defaults to the type. */
+    readonly reason: string = type,
   ) {
     super(message);
     this.name = 'ProxyError';

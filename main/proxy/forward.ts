@@ -21,8 +21,8 @@ export interface ForwardRequest {
   path: string;
   /** Raw header lines for the upstream (name, value, …). */
   headers: string[];
-  /** The client's body stream, or null when there is none. */
-  body: Readable | null;
+  /** The client's body: read in full (small bodies, sent in one go), a stream, or null when there is none. */
+  body: Buffer | Readable | null;
 }
 
 export interface ForwardResult {
@@ -35,6 +35,19 @@ export interface ForwardResult {
 
 /** Lines added to every answer: the connection that served it, and any set by hooks (CORS). */
 export type ExtraHeaders = string[];
+
+/** Resolves when a response that refused a write has drained (or closed): for loops that write as they pull. */
+export function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
 
 /** Forwards on the lease; the trace (the request's record) is told what passes, on the side. */
 export function forward(lease: Lease, request: ForwardRequest, res: ServerResponse, extra: ExtraHeaders, failure: Omit<FailureContext, 'mayHaveLeft'>, trace: RequestTrace): Promise<ForwardResult> {
@@ -70,7 +83,7 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
       clientGone = true;
       const reason = new Error('client disconnected');
       if (abort) abort(reason);
-      else request.body?.destroy(reason);
+      else if (request.body && !Buffer.isBuffer(request.body)) request.body.destroy(reason);
     };
     res.on('close', onClientClose);
 

@@ -7,6 +7,7 @@ import { fetch as undiciFetch } from 'undici';
 import type { AppDeps } from './deps.js';
 import { ProxyError, fromFastifyError } from './errors.js';
 import { hookHeaderLines, logOutcome } from './passthrough.js';
+import { drained } from './forward.js';
 import type { RequestTrace } from '../requests/trace.js';
 import { upstreamFailure } from './upstream-errors.js';
 import type { Lease, ReleaseOutcome } from '../pool/types.js';
@@ -132,6 +133,8 @@ export async function forwardStream(reply: FastifyReply, sdk: Anthropic, params:
       const frames = translator.push(event.type, event);
       if (frames.length > 0) res.write(frames.length === 1 ? frames[0]! : frames.join(''));
       if (translator.done || res.destroyed) break;
+      // A slow reader: stop pulling events (and so reading the upstream) until it has drained.
+      if (res.writableNeedDrain) await drained(res);
     }
     // An upstream stream that ended without its stop is reported as failed by finish(), never as complete.
     for (const f of translator.finish()) res.write(f);

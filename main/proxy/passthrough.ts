@@ -6,7 +6,9 @@ import type { AppDeps } from './deps.js';
 import { acquireFor, clientGone, releaseAfter } from './exchange.js';
 import { forward } from './forward.js';
 import { proxyCredential, upstreamRequestHeaders } from './headers.js';
-import { bodyFor, declaredLength, discardBody, tooLarge } from './request-body.js';
+import type { Readable } from 'node:stream';
+import { BodyNotReceived, bodyFor, bodyStarted, declaredLength, discardBody, readWholeBody, tooLarge } from './request-body.js';
+import { checkForwardPath } from './path-safety.js';
 import { ProxyError } from './errors.js';
 import type { Lease } from '../pool/types.js';
 import type { KeptRecord } from '../requests/trace.js';
@@ -43,6 +45,8 @@ export function hookHeaderLines(reply: FastifyReply): string[] {
   return lines;
 }
 
+const MiB = 1024 * 1024;
+
 /**
  * The upstream's base path (e.g. /anthropic for a gateway), prefixed to every forwarded path; parsed once per
  * URL. One per handler, so two apps never share it.
@@ -63,23 +67,44 @@ export function createPassthroughHandler(deps: AppDeps) {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
+    const { server } = config;
+    const limit = server.body_limit_mb * MiB;
+    const length = declaredLength(req);
+    // Refusals come before the record: the error handler records and logs them (refusals.ts).
+    if (length !== null && length > limit) {
+      discardBody(req, server.request_timeout * 1000);
+      throw tooLarge(limit);
+    }
+    checkForwardPath(path);
     const trace = deps.records.begin({ method: req.method ?? 'GET', path, route: 'anthropic', rawHeaders: req.rawHeaders });
-    const limit = config.server.body_limit_mb * 1024 * 1024;
     let lease: Lease;
+    let body: Buffer | Readable | null;
     try {
-      if ((declaredLength(req) ?? 0) > limit) {
-        discardBody(req, limit);
-        throw tooLarge(limit);
+      // Bodies first, then a connection: a slow client holds no pooled connection while it sends.
+      const receiving = performance.now();
+      if (length !== null && length > 0 && length <= server.buffer_body_mb * MiB) {
+        body = await readWholeBody(req, length);
+        trace.received(performance.now() - receiving);
+      } else {
+        body = bodyFor(req, limit, server.request_timeout * 1000);
+        if (body) {
+          await bodyStarted(req);
+          req.once('end', () => trace.received(performance.now() - receiving));
+        }
       }
       const asked = performance.now();
       lease = await acquireFor(deps.exchange, purposeOf(req.method ?? 'GET', path), clientGone(reply.raw));
       trace.acquired(lease, performance.now() - asked);
     } catch (err) {
-      // Refused before anything went upstream (too large, no free connection, shutting down, client gone).
+      // Refused before anything went upstream (no free connection, shutting down, client gone mid-body).
       const known = err instanceof ProxyError ? err : null;
-      trace.end({ status: known?.status ?? 0, error: known ? { type: known.type, message: known.message } : null, aborted: !known });
+      const message = err instanceof BodyNotReceived ? { type: 'client_aborted', message: err.message } : null;
+      trace.end({ status: known?.status ?? 0, error: known ? { type: known.type, message: known.message } : message, aborted: !known });
       logOutcome(deps, trace.record);
-      throw err;
+      if (known) throw err;
+      reply.hijack();
+      reply.raw.destroy();
+      return;
     }
     reply.hijack();
     const { upstream } = config;
@@ -89,7 +114,7 @@ export function createPassthroughHandler(deps: AppDeps) {
         method: req.method as Dispatcher.HttpMethod,
         path: basePath(upstream.base_url) + url,
         headers: upstreamRequestHeaders(req.rawHeaders, proxyCredential(upstream)),
-        body: bodyFor(req, limit),
+        body,
       },
       reply.raw,
       // Only an allowed cross-origin request has hook-set lines (CORS); the others skip the copy.

@@ -6,6 +6,9 @@ import type { Config } from '../config/schema.js';
 import { ProxyError } from './errors.js';
 import { proxyCredential } from './headers.js';
 
+/** The proxy's own 401 and 403 will not change on a retry: the SDKs and Claude Code honour this and fail at once. */
+const NO_RETRY = { 'x-should-retry': 'false' };
+
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const WILDCARD_BINDS = new Set(['0.0.0.0', '::', '[::]']);
 
@@ -77,19 +80,19 @@ function presentedTokens(request: FastifyRequest, config: Config, route: string)
 /** Throws a ProxyError for a request that must be refused; adds CORS headers for an allowed cross-origin one. */
 export function checkRequest(request: FastifyRequest, reply: FastifyReply, config: Config): void {
   if (!isAllowedHost(request.headers.host, config)) {
-    throw new ProxyError(403, 'permission_error', `Host "${request.headers.host ?? ''}" is not a local name; add it to [security] allowed_hosts to accept it.`);
+    throw new ProxyError(403, 'permission_error', `Host "${request.headers.host ?? ''}" is not a local name; add it to [security] allowed_hosts to accept it.`, NO_RETRY, 'host_not_allowed');
   }
   const origin = request.headers.origin;
   if (origin && origin !== 'null' && !isSameOrigin(origin, request.headers.host)) {
     if (!isAllowedOrigin(origin, request, config)) {
-      throw new ProxyError(403, 'permission_error', `Cross-origin request from ${origin} refused; add it to [security] allowed_origins to allow it.`);
+      throw new ProxyError(403, 'permission_error', `Cross-origin request from ${origin} refused; add it to [security] allowed_origins to allow it.`, NO_RETRY, 'origin_not_allowed');
     }
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
   } else if (origin === 'null') {
-    throw new ProxyError(403, 'permission_error', 'Requests from opaque origins (file://, sandboxed pages) are refused.');
+    throw new ProxyError(403, 'permission_error', 'Requests from opaque origins (file://, sandboxed pages) are refused.', NO_RETRY, 'opaque_origin');
   } else if (!origin && isCrossSiteSubresource(request)) {
     // No Origin on a browser GET from <img>/<script>: Fetch Metadata still tells us another site asked.
-    throw new ProxyError(403, 'permission_error', 'Cross-site browser request refused; add the page\'s origin to [security] allowed_origins to allow it.');
+    throw new ProxyError(403, 'permission_error', 'Cross-site browser request refused; add the page\'s origin to [security] allowed_origins to allow it.', NO_RETRY, 'cross_site');
   }
   const required = config.security.auth_token;
   // The matched route pattern, not the raw URL: Fastify has already decoded and normalised the path.
@@ -97,7 +100,7 @@ export function checkRequest(request: FastifyRequest, reply: FastifyReply, confi
   const exempt = request.method === 'OPTIONS' || ((request.method === 'GET' || request.method === 'HEAD') && TOKEN_FREE_ROUTES.has(route));
   if (required && !exempt) {
     if (!presentedTokens(request, config, route).some((t) => safeEqual(t, required))) {
-      throw new ProxyError(401, 'authentication_error', 'This proxy requires a client token: send it as the x-ccproxy-token header ([security] auth_token).');
+      throw new ProxyError(401, 'authentication_error', 'This proxy requires a client token: send it as the x-ccproxy-token header ([security] auth_token); Claude Code: ANTHROPIC_CUSTOM_HEADERS="x-ccproxy-token: <token>".', NO_RETRY, 'token_refused');
     }
   }
 }

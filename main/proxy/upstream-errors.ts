@@ -47,11 +47,13 @@ const RULES: Rule[] = [
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
 
 /** The codes and messages along an error's cause chain, outermost first. */
-function chain(err: unknown): Array<{ code?: string; message: string }> {
-  const out: Array<{ code?: string; message: string }> = [];
+function chain(err: unknown): Array<{ code?: string; message: string; issuer?: string }> {
+  const out: Array<{ code?: string; message: string; issuer?: string }> = [];
   for (let e: unknown = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    out.push({ code: typeof code === 'string' ? code : undefined, message: String((e as { message?: unknown }).message ?? e) });
+    // Set by the pool's TLS diagnosis (pool/tls-diagnosis.ts) when it could read the certificate's issuer.
+    const issuer = (e as { certificateIssuer?: unknown }).certificateIssuer;
+    out.push({ code: typeof code === 'string' ? code : undefined, message: String((e as { message?: unknown }).message ?? e), issuer: typeof issuer === 'string' ? issuer : undefined });
   }
   return out;
 }
@@ -66,7 +68,13 @@ export function upstreamFailure(err: unknown, ctx: FailureContext): ProxyError {
     const rule = RULES.find((r) => r.codes.includes(link.code!));
     if (rule) return rule.answer(ctx, detail);
     if (TLS_CODES.test(link.code)) {
-      return new ProxyError(502, 'api_error', `TLS with the upstream ${ctx.upstream} failed: ${detail}. Is [upstream] ca_file set for a private CA?${NOT_SENT}`);
+      const issuer = links.find((l) => l.issuer)?.issuer;
+      const who = issuer ? ` The certificate was issued by "${issuer}".` : '';
+      return new ProxyError(
+        502,
+        'api_error',
+        `TLS with the upstream ${ctx.upstream} failed: ${detail}.${who} If that issuer is your network's TLS-inspecting proxy or a private CA, install its certificate in the system store ([upstream] system_ca = true, the default) or point [upstream] ca_file at it (PEM).${NOT_SENT}`,
+      );
     }
   }
   // A refused tunnel or any other failure: still a 502 that says what happened.

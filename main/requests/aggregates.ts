@@ -13,7 +13,7 @@ export class UsageBook {
     const model = record.mapped_model ?? record.model ?? 'unknown';
     const t = (this.models[model] ??= { requests: 0, errors: 0, input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
     t.requests++;
-    if (record.error_type || record.status < 200 || record.status >= 300) t.errors++;
+    if (isFailure(record)) t.errors++;
     if (record.usage) {
       t.input_tokens += record.usage.input_tokens;
       t.output_tokens += record.usage.output_tokens;
@@ -27,13 +27,25 @@ export class UsageBook {
   }
 }
 
+/**
+ * The one definition of failure, as a class: a request succeeded only when it is "2xx" (a 2xx status, nothing
+ * broke, the client stayed). "broken" is a 2xx answer that broke mid-way; "aborted" is a client that went away.
+ * Every record is in exactly one class, so the classes add up to requests_total and error_rate is
+ * (total − 2xx) ÷ total.
+ */
 export function statusClass(record: RequestRecord): keyof ErrorCounts['by_status_class'] {
-  if (record.status === 0) return 'aborted';
-  return `${Math.min(5, Math.max(2, Math.floor(record.status / 100)))}xx` as '2xx' | '3xx' | '4xx' | '5xx';
+  if (record.status === 0 || record.error_type === 'client_aborted') return 'aborted';
+  if (record.status >= 200 && record.status < 300) return record.error_type ? 'broken' : '2xx';
+  return `${Math.min(5, Math.max(3, Math.floor(record.status / 100)))}xx` as '3xx' | '4xx' | '5xx';
+}
+
+/** Whether a finished request counts as a failure (see statusClass). */
+export function isFailure(record: RequestRecord): boolean {
+  return statusClass(record) !== '2xx';
 }
 
 export class ErrorBook {
-  private readonly counts: ErrorCounts = { by_status_class: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, aborted: 0 }, by_type: {} };
+  private readonly counts: ErrorCounts = { by_status_class: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, broken: 0, aborted: 0 }, by_type: {} };
 
   add(record: RequestRecord): void {
     this.counts.by_status_class[statusClass(record)]++;

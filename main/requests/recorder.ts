@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Percentiles } from '../common/contract.js';
 import type { RequestRecord } from '../common/requests.js';
 import { SampleWindow } from '../pool/stats.js';
-import { ErrorBook, RateLimitBook, UpstreamHealthBook, UsageBook } from './aggregates.js';
+import { ErrorBook, isFailure, RateLimitBook, UpstreamHealthBook, UsageBook } from './aggregates.js';
 import { recordView, RequestTrace, type KeptRecord, type TraceSink } from './trace.js';
 import { identifyClient, sessionFromHeaders } from './client-id.js';
 import { Pricing } from './pricing.js';
@@ -71,6 +71,7 @@ export class RequestRecorder implements TraceSink {
       error_message: null,
       duration_ms: null,
       ttfb_ms: null,
+      receive_ms: null,
       acquire_wait_ms: null,
       sent_ms: null,
       connection_id: null,
@@ -110,7 +111,7 @@ export class RequestRecorder implements TraceSink {
     this.finished_total++;
     this.usage.add(r);
     this.errors.add(r);
-    const ok = r.status >= 200 && r.status < 300 && !r.error_type;
+    const ok = !isFailure(r);
     if (!ok) this.failed_total++;
     (ok ? this.latency : this.errorLatency).add(r.duration_ms ?? 0);
     this.onFinished(r);

@@ -87,6 +87,11 @@ export class RequestTrace {
     this.record.connection_reused = lease.reused;
   }
 
+  /** The time spent receiving the client's body (before the connection, for a body read in full). */
+  received(ms: number): void {
+    this.record.receive_ms = Math.round(ms * 100) / 100;
+  }
+
   /** For routes that know the model up front (OpenAI: requested and mapped). */
   model(requested: string, mapped: string | null, stream: boolean): void {
     this.record.model = requested;

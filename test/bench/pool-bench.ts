@@ -47,6 +47,23 @@ async function latency() {
   }
 }
 
+/** Concurrency `conc` through the proxy with [upstream] http2 off and on, against an upstream that speaks both. */
+async function protocols() {
+  const out: Record<'h1' | 'h2', ReturnType<typeof summarise> & { sessions: number }> = {} as never;
+  for (const [key, http2] of [['h1', false], ['h2', true]] as const) {
+    const stack = await startDemoStack({ rttMs, upstreamHttp2: true, upstream: { http2 } });
+    try {
+      const client = new Anthropic({ baseURL: stack.proxyUrl, apiKey: 'sk-ant-bench', maxRetries: 0 });
+      await concurrent(client, conc, conc);
+      const times = await concurrent(client, nSeq, conc);
+      out[key] = { ...summarise(times), sessions: stack.runtime.pool.counterSnapshot().http2_sessions ?? 0 };
+    } finally {
+      await stack.close();
+    }
+  }
+  return out;
+}
+
 function memorySnapshot() {
   for (let i = 0; i < 3; i++) gc?.();
   const m = process.memoryUsage();
@@ -75,6 +92,7 @@ async function memory() {
 
 const lat = await latency();
 const mem = await memory();
+const proto = await protocols();
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const row = (label: string, s: ReturnType<typeof summarise>) => [label, ms(s.median), ms(s.p95), ms(s.mean)];
 const target = lat.base.median;
@@ -95,6 +113,13 @@ const out = [
   '',
   `pooled p50 vs floor (one RTT + upstream time): +${(((lat.pooledSeq.median - target) / target) * 100).toFixed(1)}% (target: within 10%)`,
   `pooled vs disabled, p50: ${fasterSeq.toFixed(0)}% faster sequential, ${fasterConc.toFixed(0)}% at concurrency ${conc} (target: at least 60%)`,
+  '',
+  table([
+    [`[upstream] http2, concurrency ${conc}`, 'p50', 'p95', 'mean', 'HTTP/2 sessions'],
+    [...row('HTTP/1.1 (http2 = false)', proto.h1), String(proto.h1.sessions)],
+    [...row('HTTP/2 (http2 = true)', proto.h2), String(proto.h2.sessions)],
+  ]),
+  `c${conc} p95: HTTP/1.1 ${ms(proto.h1.p95)}, HTTP/2 ${ms(proto.h2.p95)} (undici runs one POST at a time per session, so HTTP/2 opens as many sessions as HTTP/1.1 opens connections; the default, off, follows these figures)`,
   `memory per idle pooled connection (${mem.open} open): heap ${kb(mem.heapPer)}, RSS ${kb(mem.rssPer)}, external ${kb(mem.externalPer)} (target: at most 100 KB)${gc ? '' : ' [run with --expose-gc for stable figures]'}`,
 ].join('\n');
 console.log(out);

@@ -112,10 +112,14 @@ async function main(): Promise<string> {
   if (!fs.existsSync(cliPath)) throw new BenchError('--built: dist/main/cli.js is missing; run `npm run build` first');
   const proxy = await startProxyChild({ cliPath, configPath, logPath, cpuProfDir: flags['cpu-prof'] ? profDir : undefined });
   const passthrough = await startIpcChild('passthrough', js('test/bench/passthrough.ts'), [upstream.url]);
+  // The desktop app's runtime: no console, electron-log's file transport on.
+  const desktopLogPath = path.join(tmp, 'desktop-main.log');
+  const desktop = await startIpcChild('desktop runtime', js('test/bench/lib/desktop-child.ts'), [upstream.url, desktopLogPath]);
 
   const targets: Target[] = [
     { key: 'direct', url: upstream.url, pid: upstream.pid },
     { key: 'ccproxy', url: proxy.url, pid: proxy.pid },
+    { key: 'desktop', url: desktop.url, pid: desktop.pid },
     { key: 'passthrough', url: passthrough.url, pid: passthrough.pid },
   ];
   const started = Date.now();
@@ -137,6 +141,7 @@ async function main(): Promise<string> {
     'direct: CPU and RSS are the fake upstream\'s own process; its "conns opened" are the load generator\'s own pool.',
     'CPU: user + system time of the whole process (all threads) from /proc, divided by the requests completed.',
     `ccproxy logs at its default level to a file (Linux writes stdout to files, pipes and terminals synchronously alike): ${logLines(logPath).toLocaleString('en-US')} lines in this run.`,
+    `desktop: the same runtime as the packaged desktop app runs it: no console, electron-log's file transport (batched, 25 ms / 64 KiB; rotated at 5 MiB): ${(logLines(desktopLogPath) + (fs.existsSync(desktopLogPath.replace(/\.log$/, '.old.log')) ? logLines(desktopLogPath.replace(/\.log$/, '.old.log')) : 0)).toLocaleString('en-US')} lines in this run (the last 5 MiB or so kept).`,
   ];
   if (openai.length > 0) out.push('', ...openai);
   const cost = measureRecordCost();
@@ -151,7 +156,7 @@ async function main(): Promise<string> {
 
   await stopChild(proxy.proc); // --cpu-prof output is written as the proxy exits
   if (flags['cpu-prof']) out.push('', ...profileReport(profDir, proxy));
-  await stopAll([passthrough, upstream]);
+  await stopAll([passthrough, desktop, upstream]);
   return out.join('\n');
 }
 

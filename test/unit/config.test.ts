@@ -176,9 +176,9 @@ describe('a file value the environment hides', () => {
   });
 
   it('secrets and proxy credentials are masked in error messages', () => {
-    const file = write(path.join(dir, 'p.toml'), '[upstream]\nproxy_url = "https://carol:hunter2-long@10.0.0.1:3128"\n');
+    const file = write(path.join(dir, 'p.toml'), '[upstream]\nproxy_url = "socks5://carol:hunter2-long@10.0.0.1:3128"\n');
     const err = errorOf(() => loadConfig({ configPath: file, env: {}, cwd: dir, home }));
-    expect(err.message).toContain('upstream.proxy_url = "https://********:********@10.0.0.1:3128"; allowed: an http:// URL');
+    expect(err.message).toContain('upstream.proxy_url = "socks5://********:********@10.0.0.1:3128"; allowed: an http:// or https:// URL');
     expect(err.message).not.toContain('hunter2');
   });
 });

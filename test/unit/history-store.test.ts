@@ -37,7 +37,7 @@ export function record(over: Partial<KeptRecord> = {}): KeptRecord {
   return {
     id: `t-${n}-${Math.random().toString(16).slice(2)}`, started_at: new Date().toISOString(), method: 'POST', path: '/v1/messages', route: 'anthropic',
     client: 'claude-code', client_version: '2.0.14', user_agent: 'claude-cli/2.0.14 (external, cli)', session: null, model: 'claude-sonnet-4-5', mapped_model: null,
-    stream: false, status: 200, error_type: null, error_message: null, duration_ms: 12.5, ttfb_ms: 10, acquire_wait_ms: 0, sent_ms: 1, connection_id: 'abc123',
+    stream: false, status: 200, error_type: null, error_message: null, duration_ms: 12.5, ttfb_ms: 10, receive_ms: 0.4, acquire_wait_ms: 0, sent_ms: 1, connection_id: 'abc123',
     connection_reused: true, request_id: `req_${n}`, stop_reason: 'end_turn', usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     cost_usd: 0.00033, rawRequest: ['x-api-key', 'sk-ant-api03-secretsecretsecret', 'user-agent', 'claude-cli/2.0.14'], rawResponse: ['content-type', 'application/json'], ...over,
   };

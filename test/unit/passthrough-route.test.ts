@@ -51,9 +51,13 @@ async function setup(script: Script, overrides: Record<string, Record<string, un
     dispatch(opts: Dispatcher.DispatchOptions, handler: Handler) {
       const call: Dispatcher.DispatchOptions & { bodyText?: string } = { ...opts };
       dispatched.push(call);
-      const body = opts.body as Readable | null;
+      const body = opts.body as Readable | Buffer | null;
       if (!body) script(handler, opts);
-      else {
+      else if (Buffer.isBuffer(body)) {
+        // A small body read in full before the connection was taken ([server] buffer_body_mb).
+        call.bodyText = body.toString();
+        script(handler, opts);
+      } else {
         const chunks: Buffer[] = [];
         body.on('data', (c: Buffer) => chunks.push(c));
         body.on('end', () => {

@@ -71,6 +71,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; what: string; sql: str
         response_truncated INTEGER NOT NULL DEFAULT 0
       );`,
   },
+  {
+    version: 4,
+    what: 'the time the client took to send its body (receive_ms)',
+    sql: `ALTER TABLE requests ADD COLUMN receive_ms REAL;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -8,7 +8,7 @@ export const INSERT_COLUMNS = [
   'id', 'started_at', 'method', 'path', 'route', 'user_agent', 'client', 'client_version', 'session', 'model', 'mapped_model',
   'stream', 'status', 'error_type', 'error_message', 'duration_ms', 'ttfb_ms', 'acquire_wait_ms', 'sent_ms', 'connection_id',
   'connection_reused', 'request_id', 'stop_reason', 'input_tokens', 'output_tokens', 'cache_creation_input_tokens',
-  'cache_creation_1h_input_tokens', 'cache_read_input_tokens', 'cost_usd',
+  'cache_creation_1h_input_tokens', 'cache_read_input_tokens', 'cost_usd', 'receive_ms',
 ] as const;
 
 export const INSERT_SQL = `INSERT OR IGNORE INTO requests (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
@@ -21,7 +21,7 @@ export function insertParams(r: KeptRecord): unknown[] {
     r.id, Date.parse(r.started_at), r.method, r.path, r.route, r.user_agent, r.client, r.client_version, r.session, r.model, r.mapped_model,
     r.stream ? 1 : 0, r.status, r.error_type, r.error_message, r.duration_ms, r.ttfb_ms, r.acquire_wait_ms, r.sent_ms, r.connection_id,
     bool(r.connection_reused), r.request_id, r.stop_reason, u?.input_tokens ?? null, u?.output_tokens ?? null, u?.cache_creation_input_tokens ?? null,
-    u?.cache_creation_1h_input_tokens ?? null, u?.cache_read_input_tokens ?? null, r.cost_usd,
+    u?.cache_creation_1h_input_tokens ?? null, u?.cache_read_input_tokens ?? null, r.cost_usd, r.receive_ms,
   ];
 }
 
@@ -82,6 +82,7 @@ export function recordFromRow(row: Row): RequestRecord {
     error_message: s(row.error_message),
     duration_ms: n(row.duration_ms),
     ttfb_ms: n(row.ttfb_ms),
+    receive_ms: n(row.receive_ms),
     acquire_wait_ms: n(row.acquire_wait_ms),
     sent_ms: n(row.sent_ms),
     connection_id: s(row.connection_id),

@@ -8,7 +8,7 @@ import { cpuMs, peakRssBytes, watchPeakRss } from './proc.js';
 import { percentile } from './stats.js';
 
 export interface Target {
-  key: 'direct' | 'ccproxy' | 'passthrough';
+  key: 'direct' | 'ccproxy' | 'desktop' | 'passthrough';
   url: string;
   /** The process billed for CPU and memory: the proxy, or the upstream itself for "direct". */
   pid: number;

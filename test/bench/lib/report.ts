@@ -86,10 +86,11 @@ export function renderTable(results: Map<Target['key'], TargetResult>): string {
     const v = row.value(r, direct, key);
     return v === null || Number.isNaN(v) ? null : v;
   };
-  const header = ['', 'direct', 'ccproxy', '×direct', 'passthrough', '×direct', 'target for ccproxy', 'ccproxy'];
+  const header = ['', 'direct', 'ccproxy', '×direct', 'desktop', '×direct', 'passthrough', '×direct', 'target for ccproxy', 'ccproxy'];
   const body = rows.map((row) => {
     const d = valueOf(row, 'direct');
     const c = valueOf(row, 'ccproxy');
+    const dk = valueOf(row, 'desktop');
     const p = valueOf(row, 'passthrough');
     const verdict = row.target?.((k) => valueOf(row, k));
     const r = (v: number | null) => (row.noRatio ? '' : ratio(v, d));
@@ -98,6 +99,8 @@ export function renderTable(results: Map<Target['key'], TargetResult>): string {
       d === null ? '—' : fmt(d, row.digits),
       fmt(c, row.digits),
       r(c),
+      fmt(dk, row.digits),
+      r(dk),
       fmt(p, row.digits),
       r(p),
       verdict?.text ?? '',
