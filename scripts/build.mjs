@@ -22,7 +22,12 @@ const STAMP = path.join(ROOT, 'dist', '.build-stamp');
 const INPUTS = ['main', 'renderer', 'scripts/build.mjs', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json'];
 /** Native modules load a compiled .node file next to their package: they cannot be bundled. */
 export const NATIVE = ['better-sqlite3'];
-const EXTERNAL = ['electron', ...NATIVE];
+/**
+ * Native packages present only on some systems: system-ca reads the Windows and macOS certificate stores through
+ * these optional dependencies (on Linux it reads the store's files; its require()s of them are guarded).
+ */
+export const PLATFORM_NATIVE = ['win-export-certificate-and-key', 'macos-export-certificate-and-key'];
+const EXTERNAL = ['electron', ...NATIVE, ...PLATFORM_NATIVE];
 
 /** The newest input file: its path and modification time (0 when there is none). */
 export function newestInput(root = ROOT) {

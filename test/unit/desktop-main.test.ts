@@ -181,7 +181,7 @@ describe('dist/main/desktop/main.js, run with a stand-in electron', () => {
   });
 
   it('is one bundle: main.js and the chunks it loads import only Node built-ins, electron and native modules', async () => {
-    const { NATIVE } = await import('../../scripts/build.mjs');
+    const { NATIVE, PLATFORM_NATIVE } = await import('../../scripts/build.mjs');
     // esbuild's own record of the build (scripts/build.mjs writes it): every import of every output file.
     const meta = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'build-meta.json'), 'utf8')) as { outputs: Record<string, { imports: Array<{ path: string; kind: string; external?: boolean }> }> };
     const seen = new Set<string>();
@@ -196,7 +196,7 @@ describe('dist/main/desktop/main.js, run with a stand-in electron', () => {
     };
     visit('dist/main/desktop/main.js');
     const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
-    const allowed = (s: string) => s.startsWith('node:') || builtinModules.includes(s) || s === 'electron' || NATIVE.includes(packageOf(s));
+    const allowed = (s: string) => s.startsWith('node:') || builtinModules.includes(s) || s === 'electron' || [...NATIVE, ...PLATFORM_NATIVE].includes(packageOf(s));
     expect([...external].filter((s) => !allowed(s))).toEqual([]);
     expect(external).toContain('electron');
     expect(seen.size).toBeGreaterThan(2); // the entry, then the chunks it imports
