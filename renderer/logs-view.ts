@@ -1,9 +1,12 @@
-// The live log: the runtime's ring buffer, then each new line as it is logged, as many as [logging] buffer_size.
-// Level and text filters, pause (the list stays as it was; new lines wait) and auto-scroll that follows the end
-// only while the reader is there. A restart of ccproxy (a new run) is marked, not mistaken for old lines.
+// The live log: the runtime's buffer, then each new line as it is logged. Only the lines in view are in the
+// DOM (virtual-list.ts); new lines are appended to a list of matches and drawn once per frame, and following
+// the end is one scroll per frame, not a layout per line. Level and text filters; Pause keeps a snapshot that
+// the filters then apply to; a reader scrolled up stays on their line while old lines go; Clear and Download.
+// Warnings and errors have their own budget (logs-store.ts). A restart of ccproxy (a new run) is marked.
 import type { CcproxyApi, LogEntry, LogLevel, RuntimeStatus } from '../main/common/contract.js';
 import { copyText, fmt, h, isSwitchOn, setSwitch, switchButton, toast } from './dom.js';
 import { LogStore, type LogItem } from './logs-store.js';
+import { VirtualList } from './virtual-list.js';
 
 /** Until the settings say otherwise: the default of [logging] buffer_size. */
 const DEFAULT_LINES = 1000;
@@ -11,11 +14,18 @@ const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 const REUSE = 'Reusing existing connection';
 /** How close to the end counts as "at the end" (a pixel or two of rounding, a line being added). */
 const STICKY_PX = 24;
+/** Must match .log-line's height in styles.css: the windowing places lines by arithmetic. */
+const LINE_PX = 22;
+/** The first sync waits this long at most for the event stream to open (then lines cannot fall between). */
+const STREAM_WAIT_MS = 1500;
 
 export interface LogsPanel {
   root: HTMLElement;
   show(): void;
+  hide(): void;
 }
+
+const lineText = (i: LogItem) => (i.kind === 'line' ? `${i.entry.time} ${i.entry.level.toUpperCase()} ${i.entry.message}` : `--- ccproxy started again (run ${i.run}) ---`);
 
 export function createLogsView(api: CcproxyApi): LogsPanel {
   const level = h(
@@ -31,6 +41,8 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
   const autoScroll = switchButton('Auto-scroll', 'log-autoscroll');
   setSwitch(autoScroll, true);
   const copyBtn = h('button', { type: 'button', class: 'btn', id: 'log-copy' }, 'Copy visible');
+  const downloadBtn = h('button', { type: 'button', class: 'btn', id: 'log-download' }, 'Download');
+  const clearBtn = h('button', { type: 'button', class: 'btn', id: 'log-clear' }, 'Clear');
   const count = h('span', { class: 'log-count muted', id: 'log-count', 'aria-live': 'polite' });
   const list = h('ol', { class: 'log-list', id: 'log-list' });
   const empty = h('p', { class: 'empty log-empty', hidden: true }, 'No log lines match.');
@@ -47,19 +59,34 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
       pauseBtn,
       h('span', { class: 'inline-label' }, h('label', { for: 'log-autoscroll' }, 'Auto-scroll'), autoScroll),
       copyBtn,
+      downloadBtn,
+      clearBtn,
       count,
     ),
     scroller,
   );
 
   const store = new LogStore(DEFAULT_LINES);
-  const rendered = new Map<string, HTMLLIElement>();
-  let paused = false;
+  /** While paused: what was held when Pause was pressed. The filters apply to it. */
+  let snapshot: LogItem[] | null = null;
   let missed = 0;
+  /** The items that match the filters, oldest first: what the list windows over. */
+  let matched: LogItem[] = [];
+  /** Rendered <li> per item key, for the current search (its marks are in them). */
+  const nodes = new Map<string, HTMLLIElement>();
+  let visible = false;
+  let stale = true;
   let atEnd = true;
+  let removedAbove = 0;
+  let frame = 0;
 
   const needle = () => search.value.trim().toLowerCase();
-  const matches = (e: LogEntry, q: string) => RANK[e.level] <= RANK[level.value as LogLevel] && (!q || e.message.toLowerCase().includes(q));
+  const levelValue = () => level.value as LogLevel;
+  function matches(item: LogItem, q: string): boolean {
+    if (item.kind === 'restart') return !q;
+    return RANK[item.entry.level] <= RANK[levelValue()] && (!q || item.entry.message.toLowerCase().includes(q));
+  }
+  const following = () => isSwitchOn(autoScroll) && atEnd;
 
   function messageNode(message: string, q: string): HTMLElement {
     const span = h('span', { class: 'log-msg' });
@@ -78,65 +105,117 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
     return span;
   }
 
-  function itemNode(item: LogItem, q: string): HTMLLIElement | null {
-    let li: HTMLLIElement;
+  function itemNode(item: LogItem): HTMLLIElement {
+    let li = nodes.get(item.key);
+    if (li) return li;
     if (item.kind === 'restart') {
       li = h('li', { class: 'log-restart', 'data-run': item.run }, h('time', { class: 'log-time', datetime: item.time }, fmt.clock(item.time)), h('span', {}, `ccproxy started again (run ${item.run}); the lines below are from the new run.`));
     } else {
       const e = item.entry;
-      if (!matches(e, q)) return null;
       li = h(
         'li',
-        { class: `log-line lvl-${e.level}${e.message.includes(REUSE) ? ' is-reuse' : ''}`, 'data-seq': e.seq, 'data-run': e.run },
+        { class: `log-line lvl-${e.level}${e.message.includes(REUSE) ? ' is-reuse' : ''}`, 'data-seq': e.seq, 'data-run': e.run, title: e.message.length > 100 ? e.message : undefined },
         h('time', { class: 'log-time', datetime: e.time }, fmt.clock(e.time)),
         h('span', { class: 'log-level' }, e.level.toUpperCase()),
-        messageNode(e.message, q),
+        messageNode(e.message, needle()),
       );
     }
-    rendered.set(item.key, li);
+    nodes.set(item.key, li);
     return li;
   }
 
-  function updateCount(): void {
-    const shown = list.querySelectorAll('.log-line').length;
-    const total = store.lines;
+  const vlist = new VirtualList({
+    scroller,
+    body: list,
+    rowHeight: LINE_PX,
+    overscan: 10,
+    spacer: () => h('li', { class: 'vl-row', 'aria-hidden': 'true' }),
+    key: (i) => matched[i]!.key,
+    render: (i) => itemNode(matched[i]!),
+  });
+
+  /** All items the filters choose from: the snapshot while paused, else the store (warnings alone for those levels). */
+  function source(): LogItem[] {
+    const warnOnly = RANK[levelValue()] <= RANK.warn;
+    if (snapshot) return snapshot;
+    return warnOnly ? store.warningItems() : store.items();
+  }
+
+  /** The matches from scratch (a filter changed, Pause, Resume, Clear, or the view came back on screen). */
+  function rebuild(): void {
+    stale = false;
+    const q = needle();
+    matched = source().filter((i) => matches(i, q));
+    nodes.clear();
+    removedAbove = 0;
+    vlist.reset();
+    draw();
+  }
+
+  /** One frame's DOM work: the count, the window, and the end followed (or the reader kept on their line). */
+  function draw(): void {
+    frame = 0;
+    if (!visible) return;
+    if (stale) return rebuild();
+    const total = snapshot ? snapshot.filter((i) => i.kind === 'line').length : store.lines;
+    const shown = matched.reduce((n, i) => n + (i.kind === 'line' ? 1 : 0), 0);
     count.textContent = shown === total ? `${total} lines` : `${shown} of ${total} lines`;
     empty.hidden = shown > 0 || total === 0;
-    pauseBtn.textContent = paused ? (missed ? `Resume (${missed} new)` : 'Resume') : 'Pause';
+    pauseBtn.textContent = snapshot ? (missed ? `Resume (${missed} new)` : 'Resume') : 'Pause';
+    if (following()) vlist.followEnd(true);
+    else {
+      vlist.followEnd(false);
+      vlist.shiftRows(-removedAbove);
+    }
+    removedAbove = 0;
+    vlist.setCount(matched.length);
   }
 
-  function scrollToEnd(): void {
-    if (isSwitchOn(autoScroll) && atEnd) scroller.scrollTop = scroller.scrollHeight;
+  function schedule(): void {
+    if (!frame && visible) frame = requestAnimationFrame(draw);
   }
 
-  function renderAll(): void {
-    const q = needle();
-    rendered.clear();
-    list.replaceChildren(...store.items.map((i) => itemNode(i, q)).filter((n): n is HTMLLIElement => n !== null));
-    missed = 0;
-    updateCount();
-    scrollToEnd();
+  /** The index of `item` in `matched` (sorted by arrival), or -1. */
+  function indexOf(item: LogItem): number {
+    let lo = 0;
+    let hi = matched.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const n = matched[mid]!.n;
+      if (n === item.n) return mid;
+      if (n < item.n) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   function add(e: LogEntry): void {
     const { added, dropped } = store.add(e);
     if (!added.length) return;
-    if (paused) {
-      // The list on screen stays exactly as it was when paused; the store moves on and Resume redraws it.
+    if (snapshot) {
+      // The snapshot on screen stays as it was; the store moves on and Resume shows it.
       missed++;
-      return updateCount();
+      return schedule();
     }
+    if (!visible || stale) {
+      stale = true; // off screen: no work per line; show() rebuilds once
+      return;
+    }
+    const warnOnly = RANK[levelValue()] <= RANK.warn;
+    const first = vlist.firstVisible;
     for (const old of dropped) {
-      rendered.get(old.key)?.remove();
-      rendered.delete(old.key);
+      const at = indexOf(old);
+      if (at === -1) continue;
+      matched.splice(at, 1);
+      nodes.delete(old.key);
+      if (at < first - removedAbove) removedAbove++;
     }
     const q = needle();
     for (const item of added) {
-      const node = itemNode(item, q);
-      if (node) list.appendChild(node);
+      if (warnOnly && item.kind === 'line' && RANK[item.entry.level] > RANK.warn) continue;
+      if (matches(item, q)) matched.push(item);
     }
-    updateCount();
-    scrollToEnd();
+    schedule();
   }
 
   // Subscribe first and fetch the buffer second; run + seq drop what arrives twice. The same again when a new
@@ -144,16 +223,24 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
   // meanwhile come from the runtime's buffer, and lines streamed during the fetch wait until then.
   let early: LogEntry[] = [];
   let syncing = true;
+  let logsRequested = false;
   let run: string | null = null;
   let syncAgain = false;
+  let streamOpen!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    streamOpen = resolve;
+    setTimeout(resolve, STREAM_WAIT_MS);
+  });
 
   async function sync(initial: boolean): Promise<void> {
     syncing = true;
     if (initial) {
       const settings = await api.getSettings().catch(() => null);
       store.setLimit(Number(settings?.values['logging']?.['buffer_size'] ?? DEFAULT_LINES));
+      await opened; // lines logged before the stream opened are in the buffer fetched now
     }
     let buffer: LogEntry[] = [];
+    logsRequested = true;
     try {
       buffer = await api.getLogs();
     } catch (err) {
@@ -162,10 +249,9 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
     const all = [...buffer, ...early].sort((a, b) => (a.run === b.run ? a.seq - b.seq : 0));
     early = [];
     syncing = false;
-    if (initial) {
-      for (const e of all) store.add(e);
-      renderAll();
-    } else for (const e of all) add(e);
+    for (const e of all) add(e);
+    if (initial) stale = true;
+    schedule();
     run = all.at(-1)?.run ?? run;
     if (syncAgain) {
       syncAgain = false;
@@ -188,38 +274,73 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
   // A status event comes with every (re)connect of the event stream, among other rare moments: lines logged
   // while the stream was down (ccproxy restarting, a network hiccup) are in the runtime's buffer, so fetch it.
   api.on('status', (s: RuntimeStatus) => {
+    streamOpen();
     if (!s.run || s.state === 'error') return;
-    if (syncing) syncAgain = true; // the stream may have reconnected after this fetch was sent
+    if (syncing) syncAgain ||= logsRequested; // the stream may have reconnected after this fetch was sent
     else void sync(false);
   });
 
-  scroller.addEventListener('scroll', () => {
-    atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= STICKY_PX;
-  });
-  level.addEventListener('change', renderAll);
+  scroller.addEventListener(
+    'scroll',
+    () => {
+      // Read after the frame's own scroll, when the layout is clean: no forced layout.
+      const wasAtEnd = atEnd;
+      atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= STICKY_PX;
+      if (wasAtEnd !== atEnd) vlist.followEnd(following());
+    },
+    { passive: true },
+  );
+  level.addEventListener('change', rebuild);
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener('input', () => {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(renderAll, 120);
+    searchTimer = setTimeout(rebuild, 60);
   });
   pauseBtn.addEventListener('click', () => {
-    paused = !paused;
-    pauseBtn.setAttribute('aria-pressed', String(paused));
-    if (paused) updateCount();
-    else renderAll();
+    snapshot = snapshot ? null : store.items();
+    missed = 0;
+    pauseBtn.setAttribute('aria-pressed', String(snapshot !== null));
+    rebuild();
   });
   autoScroll.addEventListener('click', () => {
     setSwitch(autoScroll, !isSwitchOn(autoScroll));
     atEnd = true; // switching it on means "take me to the end"
-    scrollToEnd();
+    vlist.followEnd(following());
   });
   copyBtn.addEventListener('click', async () => {
-    const lines = store.items.filter((i) => i.kind === 'line' && rendered.get(i.key)?.isConnected);
-    const text = lines.map((i) => (i.kind === 'line' ? `${i.entry.time} ${i.entry.level.toUpperCase()} ${i.entry.message}` : '')).join('\n');
-    await copyText(text);
+    const lines = matched.filter((i) => i.kind === 'line');
+    await copyText(lines.map(lineText).join('\n'));
     toast(`Copied ${lines.length} lines.`);
+  });
+  downloadBtn.addEventListener('click', () => {
+    const items = snapshot ?? store.items();
+    const blob = new Blob([items.map(lineText).join('\n') + '\n'], { type: 'text/plain;charset=utf-8' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: `ccproxy-log-${new Date().toISOString().replace(/[:.]/g, '-')}.txt`, class: 'offscreen' });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  });
+  clearBtn.addEventListener('click', () => {
+    store.clear();
+    if (snapshot) snapshot = [];
+    missed = 0;
+    atEnd = true;
+    rebuild();
   });
 
   void sync(true);
-  return { root, show: scrollToEnd };
+  return {
+    root,
+    show() {
+      visible = true;
+      vlist.setActive(true);
+      vlist.followEnd(following());
+      schedule();
+    },
+    hide() {
+      visible = false;
+      vlist.setActive(false);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 // The renderer's entry: pick the transport, build the header and the five views, switch with tabs.
 // The same bundle runs in the Electron window (IPC bridge) and at /ui in a browser (HTTP + SSE bridge).
+import { shareReads } from './api-share.js';
 import { pickBridge } from './bridge.js';
 import { h } from './dom.js';
 import { createHeader } from './header.js';
@@ -20,7 +21,8 @@ function start(): void {
     mount.replaceChildren(h('p', { class: 'fatal' }, (err as Error).message));
     return;
   }
-  const { api, transport } = bridge;
+  const { transport } = bridge;
+  const api = shareReads(bridge.api);
   document.documentElement.dataset.transport = transport;
 
   const settings = createSettingsView(api);

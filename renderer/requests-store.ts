@@ -1,5 +1,6 @@
 // The request records the Requests view holds: one per id (the start event and the end event of a request
-// share an id, the later one wins), in arrival order, at most `limit` of them (the oldest go first).
+// share an id, the later one wins), newest first, at most `limit` of them (the oldest go first). Live records
+// arrive at the top; pages of history (older records) are appended at the bottom.
 import type { RequestRecord } from '../main/common/contract.js';
 
 export type StatusFilter = 'all' | 'ok' | 'errors';
@@ -25,7 +26,10 @@ export function matches(r: RequestRecord, f: RequestFilter): boolean {
 
 export class RequestStore {
   private readonly byId = new Map<string, RequestRecord>();
-  readonly models = new Set<string>();
+  /** Ids, newest first. */
+  private order: string[] = [];
+  /** Ids that must not be trimmed yet (rows on a paused screen). */
+  private held = new Set<string>();
 
   constructor(private limit: number) {}
 
@@ -35,29 +39,69 @@ export class RequestStore {
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.order.length;
   }
 
   get(id: string): RequestRecord | undefined {
     return this.byId.get(id);
   }
 
-  /** Adds or replaces a record; a record keeps its place (the time it started). */
-  upsert(r: RequestRecord): void {
+  /** A live record: new ids go on top (returns true), known ids are replaced in place (false). */
+  upsert(r: RequestRecord): boolean {
+    const known = this.byId.has(r.id);
     this.byId.set(r.id, r);
-    if (r.model) this.models.add(r.model);
-    if (r.mapped_model) this.models.add(r.mapped_model);
+    if (known) return false;
+    this.order.unshift(r.id);
+    this.trim();
+    return true;
+  }
+
+  /** A page of older records (newest first), appended below what is held; ids already held are skipped. */
+  appendOlder(records: readonly RequestRecord[]): void {
+    for (const r of records) {
+      if (this.byId.has(r.id)) continue;
+      this.byId.set(r.id, r);
+      this.order.push(r.id);
+    }
     this.trim();
   }
 
-  /** Newest first. */
-  newestFirst(): RequestRecord[] {
-    return [...this.byId.values()].reverse();
+  /** The oldest id held: the cursor for the next page of history. */
+  oldestId(): string | undefined {
+    return this.order.at(-1);
+  }
+
+  /** Ids newest first. */
+  ids(): readonly string[] {
+    return this.order;
+  }
+
+  filtered(f: RequestFilter): string[] {
+    const out: string[] = [];
+    for (const id of this.order) if (matches(this.byId.get(id)!, f)) out.push(id);
+    return out;
+  }
+
+  models(): string[] {
+    const set = new Set<string>();
+    for (const r of this.byId.values()) {
+      if (r.model) set.add(r.model);
+      if (r.mapped_model) set.add(r.mapped_model);
+    }
+    return [...set].sort();
+  }
+
+  /** Rows on a paused screen stay until it is resumed (a record trimmed under the reader would vanish). */
+  hold(ids: Iterable<string>): void {
+    this.held = new Set(ids);
+    this.trim();
   }
 
   private trim(): void {
-    for (const id of this.byId.keys()) {
-      if (this.byId.size <= this.limit) break;
+    while (this.order.length > this.limit) {
+      const id = this.order[this.order.length - 1]!;
+      if (this.held.has(id)) break;
+      this.order.pop();
       this.byId.delete(id);
     }
   }

@@ -53,8 +53,8 @@ export interface ApiBackend {
   setPoolingRuntime?(enabled: boolean): Promise<SaveResult>;
   onLog(listener: (entry: LogEntry) => void): () => void;
   onStatus(listener: (status: RuntimeStatus) => void): () => void;
-  /** Newest first. */
-  requests(limit?: number): RequestRecord[];
+  /** Newest first; `before`: only records older than that id (the next page). */
+  requests(limit?: number, before?: string): RequestRecord[];
   usage(): UsageTotals;
   onRequest(listener: (record: RequestRecord) => void): () => void;
   /** The history; absent in stubs (its operations then answer 501). */
@@ -118,7 +118,7 @@ export function createServerApi(backend: ApiBackend, statsIntervalMs = 1000): Se
     getLogs: async () => backend.logs(),
     getSettings: async () => backend.settingsView(),
     getRequests: async (request) => {
-      if (!backend.history) return backend.requests(request?.limit);
+      if (!backend.history) return backend.requests(request?.limit, request?.before);
       const { limit, ...filter } = request ?? {};
       return backend.history.page(filter, limit).requests;
     },

@@ -122,10 +122,14 @@ export class RequestRecorder implements TraceSink {
     this.emit(trace.record);
   }
 
-  /** Newest first; 100 unless asked, never more than the ring holds. */
-  list(limit = 100): RequestRecord[] {
+  /** Newest first; 100 unless asked, never more than the ring holds. `before`: only records older than that id. */
+  list(limit = 100, before?: string): RequestRecord[] {
     limit = Math.min(limit, this.size);
-    const ordered = this.ring.length < this.size ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    let ordered = this.ring.length < this.size ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    if (before !== undefined) {
+      const at = ordered.findIndex((r) => r.id === before);
+      ordered = at === -1 ? [] : ordered.slice(0, at); // a cursor no longer held: nothing older is left
+    }
     return limit <= 0 ? [] : ordered.slice(-limit).reverse().map(recordView);
   }
 

@@ -87,7 +87,7 @@ export class RuntimeHost {
       status: () => this.status(),
       stats,
       logs: (): LogEntry[] => logBus.entries(),
-      requests: (limit) => records.list(limit),
+      requests: (limit, before) => records.list(limit, before),
       usage: () => records.usage.totals(),
       onRequest: (l) => records.onRecord(l),
       onLog: (l) => logBus.subscribe(l),

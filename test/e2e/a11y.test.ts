@@ -35,7 +35,7 @@ describe.skipIf(!hasChromium)('accessibility (axe-core, headless Chromium)', () 
         await page.emulateMedia({ colorScheme: scheme });
         await page.click(`#tab-${view}`);
         if (view === 'requests') {
-          if (await page.isHidden('#request-detail')) await page.locator('#requests-body tr').first().click();
+          if (await page.isHidden('#request-detail')) await page.locator('#requests-body tr.request-row').first().click();
           await page.waitForSelector('#request-detail:not([hidden])');
         }
         if (view === 'stats') await page.click('#setup-snippets summary'); // the open snippets panel too

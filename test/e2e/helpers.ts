@@ -118,3 +118,23 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').trim()})`).join('; ')}`);
 }
+
+/** `n` real requests through the proxy with the official SDK, `concurrency` at a time (pooled connections: max_size 4). */
+export async function sendRequests(url: string, n: number, concurrency = 4, tag = 'bulk'): Promise<void> {
+  const { default: Anthropic } = await import('@anthropic-ai/sdk');
+  const client = new Anthropic({ baseURL: url, apiKey: 'sk-ant-e2e-bulk-0001', maxRetries: 0 });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: `${tag} ${i}` }] });
+      }
+    }),
+  );
+}
+
+/** Ids of the request rows in the DOM right now, top to bottom. */
+export function requestRowIds(page: Page): Promise<string[]> {
+  return page.locator('#requests-body tr.request-row').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id!));
+}

@@ -14,7 +14,7 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
   let page: Page;
   let problems: string[];
   let client: Anthropic;
-  const rows = () => page.locator('#requests-body tr');
+  const rows = () => page.locator('#requests-body tr.request-row');
 
   beforeAll(async () => {
     await buildRenderer();
@@ -122,6 +122,7 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
   });
 
   it('keeps at most [logging] request_history rows', async () => {
+    await page.locator('#req-count').click(); // the keyboard off the rows: they hold new rows back while it is there
     for (let i = 0; i < 6; i++) await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: `n${i}` }] });
     await expect.poll(() => page.textContent('#req-count')).toBe('5 requests');
     expect(await rows().count()).toBe(5);
@@ -131,7 +132,7 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
     const { requests } = (await (await fetch(`${env.url}/requests?limit=5`)).json()) as { requests: Array<{ id: string }> };
     const fresh = await openDashboard(browser, env.url, { hash: 'requests' });
     try {
-      await expect.poll(() => fresh.page.locator('#requests-body tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id))).toEqual(requests.map((r) => r.id));
+      await expect.poll(() => fresh.page.locator('#requests-body tr.request-row').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id))).toEqual(requests.map((r) => r.id));
       expect(fresh.problems).toEqual([]);
     } finally {
       await fresh.page.close();
@@ -161,7 +162,7 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
       await expect.poll(() => other.page.textContent('#requests-empty')).toContain('Request history is off');
       await new Anthropic({ baseURL: off.url, apiKey: CLIENT_KEY, maxRetries: 0 }).messages.create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] });
       await other.page.waitForTimeout(500);
-      expect(await other.page.locator('#requests-body tr').count()).toBe(0);
+      expect(await other.page.locator('#requests-body tr.request-row').count()).toBe(0);
       expect(await other.page.textContent('#requests-empty')).toContain('Request history is off');
     } finally {
       await other.page.close();
