@@ -138,3 +138,12 @@ export async function sendRequests(url: string, n: number, concurrency = 4, tag 
 export function requestRowIds(page: Page): Promise<string[]> {
   return page.locator('#requests-body tr.request-row').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id!));
 }
+
+/** The id of the request row the reader sees at the top of the table's window (under the sticky head). */
+export function requestIdAtTop(page: Page, below = 5): Promise<string | null> {
+  return page.evaluate((below) => {
+    const box = document.getElementById('requests-scroll')!.getBoundingClientRect();
+    const head = document.querySelector('#requests-table thead')!.getBoundingClientRect().height;
+    return (document.elementFromPoint(box.left + 40, box.top + head + below)?.closest('tr') as HTMLElement | null)?.dataset.id ?? null;
+  }, below);
+}
