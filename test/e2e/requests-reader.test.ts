@@ -3,7 +3,7 @@
 // the detail pane fits beside the table at 1280 px and is an overlay in view, with the focus, at 800×600.
 import Anthropic from '@anthropic-ai/sdk';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../renderer/build.mjs';
 import { hasChromium, launchChromium, openDashboard, requestIdAtTop, requestRowIds, sendRequests, startDashboardEnv, type DashboardEnv } from './helpers.js';
 
@@ -25,6 +25,19 @@ describe.skipIf(!hasChromium)('Requests view steady under the reader (headless C
     const newest = (await newestIds(1))[0];
     await page.waitForSelector(`#requests-body tr[data-id="${newest}"]`);
   }, 60_000);
+
+  // Each test starts from a reader who holds nothing: wide window, at the top, no pane, no focus or selection.
+  beforeEach(async () => {
+    await page.setViewportSize({ width: 1360, height: 900 });
+    if (await page.isVisible('#request-detail')) await page.click('#request-detail-close');
+    await page.evaluate(() => {
+      window.getSelection()!.removeAllRanges();
+      (document.activeElement as HTMLElement | null)?.blur();
+      document.getElementById('requests-scroll')!.scrollTop = 0;
+    });
+    if ((await page.getAttribute('#req-pause', 'aria-pressed')) === 'true') await page.click('#req-pause');
+    await expect.poll(() => page.isHidden('#req-paused')).toBe(true);
+  });
 
   afterAll(async () => {
     await browser?.close();
