@@ -50,6 +50,8 @@ export interface LogBusOptions {
   run?: string;
   level?: LogLevel;
   bufferSize?: number;
+  /** Warnings and errors kept apart from the buffer above, so a flood of info lines never pushes them out (default: bufferSize). */
+  warnBufferSize?: number;
   /** Print to the console (headless). Off in tests and in the packaged desktop app. */
   console?: boolean;
   /** Keep electron-log's file transport (the desktop app's rotating log file). Off headless unless asked. */
@@ -172,6 +174,10 @@ export function createLogBus(opts: LogBusOptions): LogBus {
   // A circular buffer: `next` is where the next line goes, so keeping the last N costs nothing per line.
   const ring: Kept[] = [];
   let next = 0;
+  // Warnings and errors again, in a ring of their own: entries() adds those the main ring has let go.
+  const warnSize = opts.warnBufferSize ?? bufferSize;
+  const warnRing: Kept[] = [];
+  let warnNext = 0;
   const listeners = new Set<(entry: LogEntry) => void>();
   let threshold = RANK[opts.level ?? 'info'];
   let secrets: string[] = [];
@@ -199,6 +205,11 @@ export function createLogBus(opts: LogBusOptions): LogBus {
     if (ring.length < bufferSize) ring.push(kept);
     else ring[next] = kept;
     next = (next + 1) % bufferSize;
+    if (RANK[level] <= RANK.warn && warnSize > 0) {
+      if (warnRing.length < warnSize) warnRing.push(kept);
+      else warnRing[warnNext] = kept;
+      warnNext = (warnNext + 1) % warnSize;
+    }
     if (listeners.size > 0) {
       const entry = view(kept);
       for (const listener of listeners) listener(entry);
@@ -216,7 +227,12 @@ export function createLogBus(opts: LogBusOptions): LogBus {
 
   return {
     logger,
-    entries: () => (ring.length < bufferSize ? ring : [...ring.slice(next), ...ring.slice(0, next)]).map(view),
+    entries: () => {
+      const lines = ring.length < bufferSize ? ring : [...ring.slice(next), ...ring.slice(0, next)];
+      const oldest = lines[0]?.seq ?? Infinity;
+      const warnings = warnRing.length < warnSize ? warnRing : [...warnRing.slice(warnNext), ...warnRing.slice(0, warnNext)];
+      return [...warnings.filter((k) => k.seq < oldest), ...lines].map(view);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

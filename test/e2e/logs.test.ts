@@ -86,8 +86,8 @@ describe.skipIf(!hasChromium)('Logs view (headless Chromium)', () => {
   });
 
   it('a reader who scrolled up stays on their line while new lines come and old ones are trimmed', async () => {
-    log('enough to scroll', 100);
-    await expect.poll(lastLine).toContain('[TEST] enough to scroll 99');
+    log('enough to scroll', BUFFER);
+    await expect.poll(lastLine).toContain(`[TEST] enough to scroll ${BUFFER - 1}`);
     // Half way up a full buffer: every new line trims the oldest, above the reader.
     await page.evaluate(() => {
       const s = document.getElementById('log-scroll')!;
