@@ -10,13 +10,18 @@ const WINDOWS: Array<{ key: 'requests' | 'tokens' | 'input_tokens' | 'output_tok
   { key: 'input_tokens', label: 'Input tokens' },
   { key: 'output_tokens', label: 'Output tokens' },
 ];
-const CLASSES: Array<{ key: '3xx' | '4xx' | '5xx' | 'broken' | 'aborted'; label: string }> = [
-  { key: '3xx', label: '3xx (redirects)' },
-  { key: '4xx', label: '4xx (client, rate limits)' },
-  { key: '5xx', label: '5xx (upstream, proxy)' },
-  { key: 'broken', label: 'Broke mid-answer (2xx)' },
-  { key: 'aborted', label: 'Aborted by the client' },
-];
+/**
+ * Words for the failure classes the runtime counts (errors.by_status_class, the one failure definition). Any
+ * class it sends is shown, these or new ones (under their own name); 2xx is the one success class.
+ */
+const CLASS_LABELS: Record<string, string> = {
+  '3xx': '3xx (redirects)',
+  '4xx': '4xx (client, rate limits)',
+  '5xx': '5xx (upstream, proxy)',
+  broken: 'Broke mid-answer (2xx)',
+  aborted: 'Aborted by the client',
+};
+const NOT_FAILURES = new Set(['2xx']);
 
 function resetText(reset: string | null): string {
   if (!reset) return '';
@@ -35,16 +40,24 @@ export function createHeadroom(): { root: HTMLElement; render(s: PoolStatsRespon
   const retry = h('p', { class: 'gauge-retry muted', id: 'ratelimit-retry' });
   const limits = h('div', { class: 'card headroom-card', id: 'rate-limits' }, h('h3', { class: 'card-title' }, 'Rate-limit headroom', h('span', { class: 'card-sub' }, 'latest upstream headers')), ...gauges.map((g) => g.row), retry);
 
-  const classCells = CLASSES.map(({ key, label }) => {
-    const value = h('td', { class: 'num', id: `errors-${key}` }, '0');
-    return { key, row: h('tr', {}, h('th', { scope: 'row' }, label), value), value };
-  });
+  const classBody = h('tbody', { id: 'errors-classes' });
+  const classCells = new Map<string, HTMLTableCellElement>();
+  function classCell(key: string): HTMLTableCellElement {
+    let value = classCells.get(key);
+    if (!value) {
+      value = h('td', { class: 'num', id: `errors-${key}` }, '0');
+      classCells.set(key, value);
+      classBody.appendChild(h('tr', { 'data-class': key }, h('th', { scope: 'row' }, CLASS_LABELS[key] ?? key), value));
+    }
+    return value;
+  }
+  for (const key of Object.keys(CLASS_LABELS)) classCell(key); // the known ones, in this order, before the first tick
   const types = h('p', { class: 'error-types muted', id: 'error-types' });
   const errors = h(
     'div',
     { class: 'card headroom-card', id: 'errors-card' },
     h('h3', { class: 'card-title' }, 'Failed requests', h('span', { class: 'card-sub' }, 'since start')),
-    h('table', { class: 'data-table' }, h('tbody', {}, ...classCells.map((c) => c.row))),
+    h('table', { class: 'data-table' }, classBody),
     types,
   );
 
@@ -63,7 +76,7 @@ export function createHeadroom(): { root: HTMLElement; render(s: PoolStatsRespon
       const rl = s.rate_limits;
       for (const g of gauges) renderWindow(g, rl?.[g.key] ?? null);
       retry.textContent = rl?.retry_after ? `Last retry-after: ${rl.retry_after.seconds} s, at ${fmt.clock(rl.retry_after.at)}` : 'No retry-after received.';
-      for (const c of classCells) c.value.textContent = fmt.int(s.errors?.by_status_class[c.key] ?? 0);
+      for (const [key, n] of Object.entries(s.errors?.by_status_class ?? {})) if (!NOT_FAILURES.has(key)) classCell(key).textContent = fmt.int(n);
       const byType = Object.entries(s.errors?.by_type ?? {}).sort((a, b) => b[1] - a[1]);
       types.textContent = byType.length ? `By type: ${byType.map(([t, n]) => `${t} ${fmt.int(n)}`).join(' · ')}` : 'No failed requests.';
     },

@@ -64,7 +64,10 @@ export interface PoolStatsResponse {
   errors: ErrorCounts;
   rate_limits: RateLimits;
   upstream: UpstreamHealth;
-  /** Share of acquires served by an existing connection (0-1), null before the first request. */
+  /**
+   * Share of requests served on an existing connection (0-1): reused ÷ finished requests that got an upstream
+   * connection. Warm-ups and refills are neither. Null before the first such request.
+   */
   reuse_rate: number | null;
   /** Share of finished requests that failed (non-2xx or aborted), null before the first. */
   error_rate: number | null;

@@ -36,6 +36,9 @@ export class RequestRecorder implements TraceSink {
   pricing = new Pricing();
   /** [history] capture_bodies (and history on): bodies are kept for the history. */
   captureBodies = false;
+  /** Finished requests that got an upstream connection, and those of them served on an existing one (the reuse rate). */
+  connected_total = 0;
+  reused_total = 0;
 
   constructor(
     private size: number,
@@ -113,6 +116,10 @@ export class RequestRecorder implements TraceSink {
     this.errors.add(r);
     const ok = !isFailure(r);
     if (!ok) this.failed_total++;
+    if (r.connection_reused !== null) {
+      this.connected_total++;
+      if (r.connection_reused) this.reused_total++;
+    }
     (ok ? this.latency : this.errorLatency).add(r.duration_ms ?? 0);
     this.onFinished(r);
     this.emit(r);

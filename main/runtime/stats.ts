@@ -31,7 +31,6 @@ export class RequestStats {
     const pool = this.pool;
     const counters = pool.counterSnapshot();
     const records = this.records;
-    const acquires = counters.connections_reused + counters.connections_created;
     const { ok, failed } = records.percentiles();
     return {
       pool_enabled: pool.enabled,
@@ -45,7 +44,8 @@ export class RequestStats {
       errors: records.errors.snapshot(),
       rate_limits: records.rateLimits.snapshot(),
       upstream: records.health.snapshot(),
-      reuse_rate: acquires > 0 ? Math.round((counters.connections_reused / acquires) * 1000) / 1000 : null,
+      // Requests, not acquires: a warm-up opens a connection without a request, so it is neither a hit nor a miss.
+      reuse_rate: records.connected_total > 0 ? Math.round((records.reused_total / records.connected_total) * 1000) / 1000 : null,
       error_rate: records.finished_total > 0 ? Math.round((records.failed_total / records.finished_total) * 1000) / 1000 : null,
       settings: pool.activeSettings,
       connections: pool.connections(),
