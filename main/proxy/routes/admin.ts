@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiEvents, EventName } from '../../common/contract.js';
 import { ApiRequestError, type ServerApi } from '../../api/server-api.js';
 import type { AppDeps } from '../deps.js';
+import { compressThisScope } from '../compression.js';
 
 export const EVENTS_PATH = '/admin/api/events';
 const PING_MS = 15_000;
@@ -25,6 +26,7 @@ function sseFrame<E extends EventName>(event: E, payload: ApiEvents[E]): string 
 export const adminRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   const api = deps.api;
   if (!api) return; // bare proxy tests build the app without the admin API
+  await compressThisScope(app);
   /** The close function of every open event stream. */
   const openStreams = new Set<() => void>();
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import { compressThisScope } from '../compression.js';
 
 export const DASHBOARD_CSP =
   "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -64,6 +65,7 @@ function secureHeaders(reply: FastifyReply): FastifyReply {
 /** The dashboard's routes, serving the renderer from `rendererDir` (tests give their own folder). */
 export function uiRoutes(rendererDir = findRendererDir()): FastifyPluginAsync<AppDeps> {
   return async (app) => {
+    await compressThisScope(app);
     async function sendFile(reply: FastifyReply, rel: string): Promise<FastifyReply> {
       secureHeaders(reply);
       if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
