@@ -5,6 +5,7 @@ import { pickBridge } from './bridge.js';
 import { h } from './dom.js';
 import { createHeader } from './header.js';
 import { createLogsView } from './logs-view.js';
+import { createMovedBanner } from './moved-banner.js';
 import { createRequestsView } from './requests-view.js';
 import { createSettingsView } from './settings-view.js';
 import { createStatsView } from './stats-view.js';
@@ -73,7 +74,9 @@ function start(): void {
     views[id].show();
   }
 
-  mount.replaceChildren(header.root, h('nav', { class: 'tabbar', 'aria-label': 'Views' }, tablist), main);
+  // In a browser only: the desktop window is told by the main process where the runtime is.
+  const moved = transport === 'http' ? createMovedBanner(api) : null;
+  mount.replaceChildren(header.root, ...(moved ? [moved] : []), h('nav', { class: 'tabbar', 'aria-label': 'Views' }, tablist), main);
   // The page's fragment names a view, and for Settings optionally a field: '#settings/server.port' is where the
   // desktop app sends the user when the port is taken. Followed at load and when the app changes it later.
   const follow = (first: boolean) => {
