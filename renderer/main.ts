@@ -76,7 +76,9 @@ function start(): void {
 
   // In a browser only: the desktop window is told by the main process where the runtime is.
   const moved = transport === 'http' ? createMovedBanner(api) : null;
-  mount.replaceChildren(header.root, ...(moved ? [moved] : []), h('nav', { class: 'tabbar', 'aria-label': 'Views' }, tablist), main);
+  // Shown by status.css while the admin API cannot be reached (html[data-connection="lost"]).
+  const notLive = h('div', { class: 'not-live', id: 'not-live', role: 'status' }, h('b', {}, 'Not live. '), 'ccproxy cannot be reached; everything below is the last thing received. Reconnecting…');
+  mount.replaceChildren(header.root, notLive, ...(moved ? [moved] : []), h('nav', { class: 'tabbar', 'aria-label': 'Views' }, tablist), main);
   // The page's fragment names a view, and for Settings optionally a field: '#settings/server.port' is where the
   // desktop app sends the user when the port is taken. Followed at load and when the app changes it later.
   const follow = (first: boolean) => {
