@@ -47,14 +47,24 @@ export function createHeader(api: CcproxyApi, onSettingsChanged: (view: Settings
     if (!busy) setSwitch(poolSwitch, enabled);
   }
 
+  let statusProblem: string | null = null;
+  /** Why the upstream is unreachable (the stats carry the reason /health gives). */
+  let upstreamProblem: string | null = null;
+  function showProblem(): void {
+    const problem = statusProblem ?? upstreamProblem;
+    if (errorText.textContent === (problem ?? '') && errorText.hidden === !problem) return;
+    errorText.hidden = !problem;
+    errorText.textContent = problem ?? '';
+    errorText.title = problem ?? '';
+  }
+
   function showStatus(s: RuntimeStatus): void {
     const { text, kind } = pillText(s);
     pill.className = `pill pill-${kind}`;
     pillLabel.textContent = text;
-    const problem = s.error ?? null;
-    errorText.hidden = !problem;
-    errorText.textContent = problem ?? '';
-    errorText.title = problem ?? '';
+    statusProblem = s.error ?? null;
+    if (s.upstream !== 'unreachable') upstreamProblem = null;
+    showProblem();
     endpoint.textContent = s.endpoint;
     snippets.setEndpoint(s.endpoint);
     if (s.state !== 'error') showPooling(s.pool_enabled);
@@ -108,6 +118,8 @@ export function createHeader(api: CcproxyApi, onSettingsChanged: (view: Settings
     showPooling(s.pool_enabled);
     // The dot pulses only while requests are in flight: an endless animation costs a core's tenth for nothing.
     pill.classList.toggle('pill-busy', s.requests_in_flight > 0);
+    upstreamProblem = s.upstream.state === 'unreachable' ? `Upstream unreachable: ${s.upstream.last_error ?? 'no reason given'}` : null;
+    showProblem();
   });
   api.getStatus().then(showStatus, (err: Error) =>
     showStatus({ run: '', upstream: 'unknown', state: 'error', endpoint: window.location.origin, pool_enabled: false, error: `Cannot reach the ccproxy admin API: ${err.message}` }),

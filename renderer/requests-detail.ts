@@ -3,7 +3,7 @@
 // and the error, if any.
 import type { RequestRecord } from '../main/common/contract.js';
 import { fmt, h } from './dom.js';
-import { connectionCell, modelText, statusBadge } from './requests-format.js';
+import { connectionCell, modelText, outputUnknown, statusBadge } from './requests-format.js';
 import { isInFlight } from './requests-store.js';
 
 interface Segment {
@@ -101,7 +101,7 @@ export function renderDetail(r: RequestRecord, onClose: () => void): HTMLElement
     u
       ? fields([
           ['Input tokens', fmt.int(u.input_tokens)],
-          ['Output tokens', fmt.int(u.output_tokens)],
+          ['Output tokens', outputUnknown(r) ? 'unknown (the answer was cut off)' : fmt.int(u.output_tokens)],
           ['Cache write', fmt.int(u.cache_creation_input_tokens)],
           ['Cache read', fmt.int(u.cache_read_input_tokens)],
         ])

@@ -32,7 +32,10 @@ export function connectionCell(r: RequestRecord): Array<HTMLElement | string> {
   return [h('code', {}, r.connection_id), ' ', h('span', { class: `conn-tag ${reused ? 'conn-reused' : 'conn-new'}` }, reused ? 'reused' : 'new')];
 }
 
+/** An answer cut off before its end (client gone, stream broken): its output count was never final. */
+export const outputUnknown = (r: RequestRecord) => !isInFlight(r) && r.stop_reason === null && (r.status === 0 || r.error_type !== null);
+
 export function tokensText(r: RequestRecord): string {
   if (!r.usage) return '–';
-  return `${fmt.int(r.usage.input_tokens)} / ${fmt.int(r.usage.output_tokens)}`;
+  return `${fmt.int(r.usage.input_tokens)} / ${outputUnknown(r) ? 'unknown' : fmt.int(r.usage.output_tokens)}`;
 }

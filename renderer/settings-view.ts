@@ -202,13 +202,21 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
     }, VALIDATE_DELAY_MS);
   }
 
+  let loadFailed = false;
   async function load(): Promise<void> {
     try {
       build(await api.getSettings());
+      if (loadFailed) setMessage(''); // the proxy is back: the old error no longer holds
+      loadFailed = false;
     } catch (err) {
+      loadFailed = true;
       setMessage(`Could not load the settings: ${(err as Error).message}`, 'error');
     }
   }
+  // A status event comes with every (re)connect: a load that failed while ccproxy was away is tried again.
+  api.on('status', (s) => {
+    if (loadFailed && s.state === 'running' && !dirty && !saving) void load();
+  });
 
   saveBtn.addEventListener('click', async () => {
     const { patch, local } = collect();

@@ -29,6 +29,10 @@ describe.skipIf(!hasChromium)('header (headless Chromium)', () => {
       for (let i = 0; i < 4; i++) expect((await postMessage(h.url, MESSAGE)).status).toBe(502);
       await expect.poll(() => page.textContent('#status-pill')).toBe('Running · upstream unreachable');
       expect(await page.getAttribute('#status-pill', 'class')).toContain('pill-error');
+      // And why, as /health says it.
+      const health = (await (await fetch(`${h.url}/health`)).json()) as { upstream_error: string };
+      expect(health.upstream_error).toBeTruthy();
+      await expect.poll(() => page.textContent('#status-error')).toBe(`Upstream unreachable: ${health.upstream_error}`);
       expect(problems).toEqual([]);
     } finally {
       await page.close();
