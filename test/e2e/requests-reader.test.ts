@@ -146,12 +146,13 @@ describe.skipIf(!hasChromium)('Requests view steady under the reader (headless C
       const r = pane.getBoundingClientRect();
       return {
         focused: document.activeElement === pane || pane.contains(document.activeElement),
+        overlay: getComputedStyle(pane).position === 'fixed',
         inView: r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight + 1 && r.right <= window.innerWidth + 1 && r.width > 200,
         overflow: document.getElementById('requests-scroll')!.scrollWidth - document.getElementById('requests-scroll')!.clientWidth,
         pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
       };
     });
-    expect(state).toEqual({ focused: true, inView: true, overflow: 0, pageOverflow: 0 });
+    expect(state).toEqual({ focused: true, overlay: true, inView: true, overflow: 0, pageOverflow: 0 });
     await page.keyboard.press('Escape');
     await expect.poll(() => page.isHidden('#request-detail')).toBe(true);
     expect(await page.evaluate(() => (document.activeElement?.closest('tr') as HTMLElement | null)?.dataset.id)).toBe(id);
