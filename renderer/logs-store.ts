@@ -64,10 +64,8 @@ export class LogStore {
     this.limit = Math.max(1, limit);
   }
 
-  /** Lines held, counting a warning held by both budgets once. */
-  get lines(): number {
-    return this.items().filter((i) => i.kind === 'line').length;
-  }
+  /** Lines held, counting a warning held by both budgets once (kept up to date, not counted per call). */
+  lines = 0;
 
   /** Keeps the line (and a restart marker before the first line of a new run). `dropped`: items no longer held at all. */
   add(e: LogEntry): { added: LogItem[]; dropped: LogItem[] } {
@@ -83,8 +81,11 @@ export class LogStore {
     added.push(item);
     for (const a of added) this.all.push(a);
     this.allLines++;
+    this.lines++;
     if (isWarning(e.level)) this.warnings.push(item);
-    return { added, dropped: this.trim() };
+    const dropped = this.trim();
+    for (const d of dropped) if (d.kind === 'line') this.lines--;
+    return { added, dropped };
   }
 
   /** Everything held, oldest first: warnings older than the general buffer, then the general buffer. */
@@ -103,6 +104,7 @@ export class LogStore {
     this.all.clear();
     this.warnings.clear();
     this.allLines = 0;
+    this.lines = 0;
   }
 
   private trim(): LogItem[] {

@@ -1,6 +1,6 @@
 // The live log: the runtime's buffer, then each new line as it is logged. Only the lines in view are in the
-// DOM (virtual-list.ts); new lines are appended to a list of matches and drawn once per frame, and following
-// the end is one scroll per frame, not a layout per line. Level and text filters; Pause keeps a snapshot that
+// DOM (virtual-list.ts); new lines are appended to a list of matches and drawn at most four times a second, and following
+// the end is one scroll per draw, not a layout per line. Level and text filters; Pause keeps a snapshot that
 // the filters then apply to; a reader scrolled up stays on their line while old lines go; Clear and Download.
 // Warnings and errors have their own budget (logs-store.ts). A restart of ccproxy (a new run) is marked.
 import type { CcproxyApi, LogEntry, LogLevel, RuntimeStatus } from '../main/common/contract.js';
@@ -16,6 +16,8 @@ const REUSE = 'Reusing existing connection';
 const STICKY_PX = 24;
 /** Must match .log-line's height in styles.css: the windowing places lines by arithmetic. */
 const LINE_PX = 22;
+/** A log is read, not watched frame by frame: four draws a second keep the work (and the repaints) low. */
+const CATCH_UP_MS = 250;
 /** The first sync waits this long at most for the event stream to open (then lines cannot fall between). */
 const STREAM_WAIT_MS = 1500;
 
@@ -25,6 +27,10 @@ export interface LogsPanel {
   hide(): void;
 }
 
+/** Writes text only when it changed (an unchanged write still invalidates the layout). */
+const setText = (el: HTMLElement, text: string) => {
+  if (el.textContent !== text) el.textContent = text;
+};
 const lineText = (i: LogItem) => (i.kind === 'line' ? `${i.entry.time} ${i.entry.level.toUpperCase()} ${i.entry.message}` : `--- ccproxy started again (run ${i.run}) ---`);
 
 export function createLogsView(api: CcproxyApi): LogsPanel {
@@ -72,6 +78,8 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
   let missed = 0;
   /** The items that match the filters, oldest first: what the list windows over. */
   let matched: LogItem[] = [];
+  let matchedLines = 0;
+  let snapshotLines = 0;
   /** Rendered <li> per item key, for the current search (its marks are in them). */
   const nodes = new Map<string, HTMLLIElement>();
   let visible = false;
@@ -146,6 +154,7 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
     stale = false;
     const q = needle();
     matched = source().filter((i) => matches(i, q));
+    matchedLines = matched.reduce((n, i) => n + (i.kind === 'line' ? 1 : 0), 0);
     nodes.clear();
     removedAbove = 0;
     vlist.reset();
@@ -157,11 +166,7 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
     frame = 0;
     if (!visible) return;
     if (stale) return rebuild();
-    const total = snapshot ? snapshot.filter((i) => i.kind === 'line').length : store.lines;
-    const shown = matched.reduce((n, i) => n + (i.kind === 'line' ? 1 : 0), 0);
-    count.textContent = shown === total ? `${total} lines` : `${shown} of ${total} lines`;
-    empty.hidden = shown > 0 || total === 0;
-    pauseBtn.textContent = snapshot ? (missed ? `Resume (${missed} new)` : 'Resume') : 'Pause';
+    // The list first (its one layout read comes before any write), then the words around it.
     if (following()) vlist.followEnd(true);
     else {
       vlist.followEnd(false);
@@ -169,10 +174,23 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
     }
     removedAbove = 0;
     vlist.setCount(matched.length);
+    vlist.flush();
+    const total = snapshot ? snapshotLines : store.lines;
+    const shown = matchedLines;
+    setText(count, shown === total ? `${total} lines` : `${shown} of ${total} lines`);
+    empty.hidden = shown > 0 || total === 0;
+    setText(pauseBtn, snapshot ? (missed ? `Resume (${missed} new)` : 'Resume') : 'Pause');
   }
 
+  /** New lines are drawn at most every CATCH_UP_MS, in an animation frame. */
+  let drawnAt = 0;
   function schedule(): void {
-    if (!frame && visible) frame = requestAnimationFrame(draw);
+    if (frame || !visible) return;
+    const wait = Math.max(0, drawnAt + CATCH_UP_MS - performance.now());
+    frame = window.setTimeout(() => requestAnimationFrame(() => {
+      drawnAt = performance.now();
+      draw();
+    }), wait);
   }
 
   /** The index of `item` in `matched` (sorted by arrival), or -1. */
@@ -207,13 +225,17 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
       const at = indexOf(old);
       if (at === -1) continue;
       matched.splice(at, 1);
+      if (old.kind === 'line') matchedLines--;
       nodes.delete(old.key);
       if (at < first - removedAbove) removedAbove++;
     }
     const q = needle();
     for (const item of added) {
       if (warnOnly && item.kind === 'line' && RANK[item.entry.level] > RANK.warn) continue;
-      if (matches(item, q)) matched.push(item);
+      if (matches(item, q)) {
+        matched.push(item);
+        if (item.kind === 'line') matchedLines++;
+      }
     }
     schedule();
   }
@@ -294,10 +316,11 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener('input', () => {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(rebuild, 60);
+    searchTimer = setTimeout(rebuild, 30);
   });
   pauseBtn.addEventListener('click', () => {
     snapshot = snapshot ? null : store.items();
+    snapshotLines = snapshot ? snapshot.filter((i) => i.kind === 'line').length : 0;
     missed = 0;
     pauseBtn.setAttribute('aria-pressed', String(snapshot !== null));
     rebuild();
@@ -324,6 +347,7 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
   clearBtn.addEventListener('click', () => {
     store.clear();
     if (snapshot) snapshot = [];
+    snapshotLines = 0;
     missed = 0;
     atEnd = true;
     rebuild();

@@ -28,6 +28,9 @@ export class RequestStore {
   private readonly byId = new Map<string, RequestRecord>();
   /** Ids, newest first. */
   private order: string[] = [];
+  /** Moves when a model may have come or gone (a record added, replaced or trimmed), so the filter's options are rebuilt only then. */
+  modelsVersion = 0;
+  private readonly modelCounts = new Map<string, number>();
   /** Ids that must not be trimmed yet (rows on a paused screen). */
   private held = new Set<string>();
 
@@ -48,8 +51,10 @@ export class RequestStore {
 
   /** A live record: new ids go on top (returns true), known ids are replaced in place (false). */
   upsert(r: RequestRecord): boolean {
-    const known = this.byId.has(r.id);
+    const known = this.byId.get(r.id);
     this.byId.set(r.id, r);
+    if (known) this.countModels(known, -1);
+    this.countModels(r, 1);
     if (known) return false;
     this.order.unshift(r.id);
     this.trim();
@@ -62,6 +67,7 @@ export class RequestStore {
       if (this.byId.has(r.id)) continue;
       this.byId.set(r.id, r);
       this.order.push(r.id);
+      this.countModels(r, 1);
     }
     this.trim();
   }
@@ -82,13 +88,19 @@ export class RequestStore {
     return out;
   }
 
+  /** The models of the records held, sorted. */
   models(): string[] {
-    const set = new Set<string>();
-    for (const r of this.byId.values()) {
-      if (r.model) set.add(r.model);
-      if (r.mapped_model) set.add(r.mapped_model);
+    return [...this.modelCounts.keys()].sort();
+  }
+
+  private countModels(r: RequestRecord, delta: 1 | -1): void {
+    for (const m of new Set([r.model, r.mapped_model])) {
+      if (!m) continue;
+      const n = (this.modelCounts.get(m) ?? 0) + delta;
+      if (n <= 0) this.modelCounts.delete(m);
+      else this.modelCounts.set(m, n);
+      if (n === 0 || n === 1) this.modelsVersion++; // a model came or went
     }
-    return [...set].sort();
   }
 
   /** Rows on a paused screen stay until it is resumed (a record trimmed under the reader would vanish). */
@@ -102,6 +114,7 @@ export class RequestStore {
       const id = this.order[this.order.length - 1]!;
       if (this.held.has(id)) break;
       this.order.pop();
+      this.countModels(this.byId.get(id)!, -1);
       this.byId.delete(id);
     }
   }

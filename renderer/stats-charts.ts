@@ -143,8 +143,9 @@ function chartOptions(spec: ChartSpec, width: number): uPlot.Options {
 
 export interface StatsCharts {
   root: HTMLElement;
-  add(stats: PoolStatsResponse): void;
-  /** Re-measure (after the view became visible). */
+  /** Keeps the sample; draws it only when `visible` (a hidden view does no DOM work). */
+  add(stats: PoolStatsResponse, visible: boolean): void;
+  /** Re-measure and draw what came in while hidden (after the view became visible). */
   resize(): void;
 }
 
@@ -180,11 +181,15 @@ export function createStatsCharts(): StatsCharts {
 
   return {
     root,
-    add(stats) {
+    add(stats, visible) {
       history.add(stats);
+      if (!visible) return;
       ensure();
       for (const { spec, plot } of holders) plot?.setData(spec.data(history));
     },
-    resize: ensure,
+    resize() {
+      ensure();
+      for (const { spec, plot } of holders) plot?.setData(spec.data(history));
+    },
   };
 }

@@ -15,6 +15,7 @@ interface Card {
   alarm?: (s: PoolStatsResponse) => boolean;
 }
 
+const BUMP_EVERY_MS = 10_000;
 const pct = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(share > 0 && share < 0.1 ? 1 : 0)}%`);
 
 const GROUPS: Array<{ title: string; cards: Card[] }> = [
@@ -122,17 +123,24 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
   const root = h('section', { class: 'view view-stats', 'aria-label': 'Stats' }, stale, overview, headroom.root, ...rest, h('h2', { class: 'group-title' }, 'History'), charts.root, usage.root, table);
 
   let first = true;
+  const bumpedAt = new WeakMap<HTMLElement, number>();
+  const still = window.matchMedia('(prefers-reduced-motion: reduce)');
+  function bump(card: HTMLElement): void {
+    // A short highlight so a changing number catches the eye; under steady load every number changes every
+    // second, so a card glows at most every BUMP_EVERY_MS (a constant glow tells nothing and repaints forever).
+    // The Web Animations API restarts it without a forced layout.
+    const now = performance.now();
+    if (still.matches || now - (bumpedAt.get(card) ?? -Infinity) < BUMP_EVERY_MS) return;
+    bumpedAt.set(card, now);
+    card.animate([{ backgroundColor: 'var(--accent-soft)' }, { backgroundColor: 'var(--surface)' }], { duration: 900, easing: 'ease-out' });
+  }
+
   function render(s: PoolStatsResponse): void {
     for (const { value, hint, card, spec } of values.values()) {
       const text = spec.value(s);
       if (value.textContent !== text) {
         value.textContent = text;
-        if (!first) {
-          // Restart the short highlight so a changing number catches the eye.
-          card.classList.remove('bumped');
-          void card.offsetWidth;
-          card.classList.add('bumped');
-        }
+        if (!first) bump(card);
       }
       hint.textContent = spec.hint?.(s) ?? '';
       card.classList.toggle('alarm', spec.alarm?.(s) ?? false);
@@ -146,9 +154,11 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
     empty.textContent = s.pool_enabled ? 'No open upstream connections.' : 'Pooling is off: each request opens and closes its own connection.';
   }
 
+  let last: PoolStatsResponse | null = null;
   const onStats = (s: PoolStatsResponse) => {
-    render(s);
-    charts.add(s);
+    last = s;
+    charts.add(s, !root.hidden); // the history keeps every second; drawn only while on screen
+    if (!root.hidden) render(s); // off screen: no DOM work; show() draws the latest
   };
   api.on('stats', onStats);
   api.getStats().then(onStats, () => {});
@@ -157,7 +167,7 @@ export function createStatsView(api: CcproxyApi): StatsPanel {
     root,
     show: () => {
       charts.resize();
-      void api.getStats().then(render, () => {}); // fresh numbers (and usage) at once, not at the next tick
+      if (last) render(last);
     },
   };
 }

@@ -137,6 +137,13 @@ export class VirtualList {
     this.schedule();
   }
 
+  /** Draws now what a frame would draw (the caller is in an animation frame already): one frame sooner. */
+  flush(): void {
+    if (!this.active) return;
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.update();
+  }
+
   private schedule(): void {
     if (!this.frame && this.active) this.frame = requestAnimationFrame(() => this.update());
   }
