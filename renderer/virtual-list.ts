@@ -154,7 +154,8 @@ export class VirtualList {
     const { scroller, body, rowHeight } = this.o;
     // Reads first (one layout at most), then writes.
     if (this.offset < 0) {
-      this.offset = body.offsetTop - (body.offsetParent === scroller ? 0 : scroller.offsetTop);
+      // From the boxes: a <tbody>'s offsetParent is its table, not the scroller.
+      this.offset = body.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
       this.viewport = scroller.clientHeight;
     }
     const total = this.count * rowHeight;

@@ -65,6 +65,17 @@ describe.skipIf(!hasChromium)('windowed lists (headless Chromium)', () => {
       }, headHeight);
     await expect.poll(idAtTop).toBe(history[500]);
     expect(await rowCount()).toBeLessThan(100);
+    // The same in a small window, where the table starts lower on the page (the header wraps).
+    await page.setViewportSize({ width: 800, height: 600 });
+    const smallHead = await page.evaluate(() => document.querySelector('#requests-table thead')!.getBoundingClientRect().height);
+    await scrollRequestsTo(300 * rowHeight);
+    const idAtTopSmall = () =>
+      page.evaluate((head) => {
+        const box = document.getElementById('requests-scroll')!.getBoundingClientRect();
+        return (document.elementFromPoint(box.left + 40, box.top + head + 5)?.closest('tr') as HTMLElement | null)?.dataset.id ?? null;
+      }, smallHead);
+    await expect.poll(idAtTopSmall).toBe(history[300]);
+    await page.setViewportSize({ width: 1360, height: 900 });
     await scrollRequestsTo(0);
     await expect.poll(idAtTop).toBe(history[0]);
   });
