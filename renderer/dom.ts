@@ -87,8 +87,11 @@ export function clearConnectionToasts(): void {
   for (const el of toastHost?.querySelectorAll('[data-connection="lost"]') ?? []) el.remove();
 }
 
+/** One formatter: toLocaleString builds a new one per call, which showed in the profile under load. */
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export const fmt = {
-  int: (n: number | null | undefined) => (n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US')),
+  int: (n: number | null | undefined) => (n === null || n === undefined ? '–' : INT.format(Math.round(n))),
   ms: (n: number | null | undefined) => (n === null || n === undefined ? '–' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`),
   duration(seconds: number): string {
     if (seconds < 60) return `${Math.max(0, Math.round(seconds))}s`;

@@ -100,7 +100,9 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
   });
 
   const filter = (): RequestFilter => ({ status: statusSel.value as StatusFilter, model: modelSel.value, route: routeSel.value });
-  const scrolledAway = () => scroller.scrollTop > REQUEST_ROW_PX / 2;
+  /** Kept by the scroll listener: reading scrollTop per event would force a layout each time the table changed. */
+  let away = false;
+  const scrolledAway = () => away;
   /** Why new rows wait, or null when they go straight in. */
   function pauseReason(): string | null {
     if (manualPause) return 'Paused';
@@ -214,13 +216,12 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
     if (!inList) schedule();
     else updateBar();
   });
-  let wasAway = false;
   scroller.addEventListener(
     'scroll',
     () => {
-      const away = scrolledAway();
-      if (away === wasAway) return;
-      wasAway = away;
+      const now = scroller.scrollTop > REQUEST_ROW_PX / 2;
+      if (now === away) return;
+      away = now;
       if (!away) schedule();
       else updateBar();
     },
