@@ -53,7 +53,8 @@ export class LogStore {
   private readonly all = new Queue<LogItem>();
   /** Warnings and errors, at most `limit`, kept when `all` lets them go. */
   private readonly warnings = new Queue<LogItem>();
-  private allLines = 0;
+  /** Lines in the general buffer (at most `limit`). */
+  allLines = 0;
   private readonly lastSeq = new Map<string, number>();
   private currentRun: string | null = null;
   private n = 0;

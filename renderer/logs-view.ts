@@ -177,7 +177,10 @@ export function createLogsView(api: CcproxyApi): LogsPanel {
     vlist.flush();
     const total = snapshot ? snapshotLines : store.lines;
     const shown = matchedLines;
-    setText(count, shown === total ? `${total} lines` : `${shown} of ${total} lines`);
+    // Warnings older than the general buffer are kept apart: said so, not mixed into its count.
+    const earlier = snapshot ? 0 : store.lines - store.allLines;
+    const held = earlier > 0 ? `${store.allLines} lines + ${earlier} earlier warning${earlier === 1 ? '' : 's'}` : `${total} lines`;
+    setText(count, shown === total ? held : `${shown} of ${total} lines`);
     empty.hidden = shown > 0 || total === 0;
     setText(pauseBtn, snapshot ? (missed ? `Resume (${missed} new)` : 'Resume') : 'Pause');
   }

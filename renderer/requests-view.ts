@@ -41,7 +41,9 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
   const modelSel = h('select', { id: 'req-model' }, h('option', { value: '' }, 'All models'));
   const routeSel = h('select', { id: 'req-route' }, h('option', { value: '' }, 'All routes'), h('option', { value: 'anthropic' }, 'Anthropic (/v1/messages…)'), h('option', { value: 'openai' }, 'OpenAI-compatible'), h('option', { value: 'responses' }, 'OpenAI Responses (/v1/responses)'));
   const pauseBtn = h('button', { type: 'button', class: 'btn', id: 'req-pause', 'aria-pressed': 'false' }, 'Pause');
-  const pausedNote = h('span', { class: 'paused-note', id: 'req-paused', 'aria-live': 'polite', hidden: true });
+  // Always in the toolbar's layout (shown by visibility): text appearing there must not move the table under a
+  // pointer that is halfway through a click (a wrap at 800 px did, and the click landed on another row).
+  const pausedNote = h('span', { class: 'paused-note', id: 'req-paused', 'aria-live': 'polite' });
   const count = h('span', { class: 'log-count muted', id: 'req-count', 'aria-live': 'polite' });
   const tbody = h('tbody', { id: 'requests-body' });
   const empty = h('p', { class: 'empty', id: 'requests-empty' }, 'No requests yet. Point a tool at the endpoint above and they appear here as they happen.');
@@ -152,7 +154,7 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
     const reason = pauseReason();
     pauseBtn.textContent = manualPause || (reason && newWhilePaused) ? (newWhilePaused ? `Resume (${newWhilePaused} new)` : 'Resume') : 'Pause';
     pauseBtn.setAttribute('aria-pressed', String(manualPause));
-    pausedNote.hidden = reason === null || manualPause;
+    pausedNote.classList.toggle('on', reason !== null && !manualPause);
     pausedNote.textContent = reason && !manualPause ? `${reason}${newWhilePaused ? ` · ${newWhilePaused} new` : ''}` : '';
     const total = store.size;
     const more = pager.more && total < limit ? '+' : '';

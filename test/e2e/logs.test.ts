@@ -8,6 +8,9 @@ import { hasChromium, launchChromium, openDashboard, poolStats, startAgainOnSame
 
 const BUFFER = 1200; // above the old fixed 1,000
 
+/** "N lines", and the warnings kept from before them when the start logged any (history off without its native module, say). */
+const heldLines = (n: number) => new RegExp(`^${n} lines( \\+ \\d+ earlier warnings?)?$`);
+
 describe.skipIf(!hasChromium)('Logs view (headless Chromium)', () => {
   let browser: Browser;
   // Each test has its own proxy and page, so a state one test leaves (a paused list, a scroll position) never
@@ -60,7 +63,7 @@ describe.skipIf(!hasChromium)('Logs view (headless Chromium)', () => {
   it('keeps as many lines as logging.buffer_size, which says it applies from the next start', async () => {
     log('fill', BUFFER + 100);
     await expect.poll(lastLine).toContain(`[TEST] fill ${BUFFER + 99}`);
-    expect(await page.textContent('#log-count')).toBe(`${BUFFER} lines`);
+    expect(await page.textContent('#log-count')).toMatch(heldLines(BUFFER));
     expect(await lines().count()).toBeLessThan(100); // only the lines in view are drawn
 
     await page.click('#tab-settings');
@@ -82,7 +85,7 @@ describe.skipIf(!hasChromium)('Logs view (headless Chromium)', () => {
 
     await page.click('#log-pause');
     await expect.poll(lastLine).toContain(`[TEST] while paused ${BUFFER + 99}`);
-    expect(await page.textContent('#log-count')).toBe(`${BUFFER} lines`);
+    expect(await page.textContent('#log-count')).toMatch(heldLines(BUFFER));
   });
 
   it('a reader who scrolled up stays on their line while new lines come and old ones are trimmed', async () => {
