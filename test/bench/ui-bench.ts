@@ -4,8 +4,9 @@
 // time), a long-task observer and timestamps taken in the page. Not pass/fail: it prints figures beside the
 // issue's budgets.
 import { parseArgs } from 'node:util';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { buildRenderer } from '../../renderer/build.mjs';
+import { launchChromium } from '../e2e/helpers.js';
 import { startHarness, type Harness } from '../fixtures/proxy-harness.js';
 
 const { values: flags } = parseArgs({ options: { rate: { type: 'string', default: '80' }, seconds: { type: 'string', default: '60' }, history: { type: 'string', default: '10000' } } });
@@ -86,7 +87,7 @@ async function oneRequest(url: string, kind: 'json' | 'sse' | '429' | 'abort', h
 
 async function main(): Promise<void> {
   await buildRenderer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  const browser = await launchChromium(); // the system Chromium, as the e2e tests use it
   const h = await startHarness({ config: { pool_settings: { min_size: 2, max_size: 16 } } });
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
