@@ -18,6 +18,10 @@ class UpstreamSdk extends Anthropic {
   protected override _shouldResolveDefaultCredentials(): boolean {
     return false;
   }
+
+  // A client that sent no credential gets the upstream's own 401, as on the passthrough, not the SDK's local
+  // "Could not resolve authentication method" turned into a 500.
+  protected override validateHeaders(): void {}
 }
 
 /** One SDK instance per request, on the lease's dispatcher with undici's own fetch (never Node's global one). */
