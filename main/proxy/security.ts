@@ -97,7 +97,11 @@ export function checkRequest(request: FastifyRequest, reply: FastifyReply, confi
   const exempt = request.method === 'OPTIONS' || ((request.method === 'GET' || request.method === 'HEAD') && TOKEN_FREE_ROUTES.has(route));
   if (required && !exempt) {
     if (!presentedTokens(request, config, route).some((t) => safeEqual(t, required))) {
-      throw new ProxyError(401, 'authentication_error', 'This proxy requires a client token: send it as the x-ccproxy-token header ([security] auth_token).');
+      // x-should-retry: false, as the API itself says on a 401: Claude Code otherwise retries a 401 ten times
+      // with back-off (minutes of silence) before it shows this message.
+      throw new ProxyError(401, 'authentication_error', 'This proxy requires a client token: send it as the x-ccproxy-token header ([security] auth_token).', {
+        'x-should-retry': 'false',
+      });
     }
   }
 }
