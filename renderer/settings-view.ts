@@ -224,7 +224,11 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
         setMessage(`Saved to ${result.view.save_path}${result.restarted ? ' · the listener was restarted' : ''}${notInEffect}`, 'ok');
       } else {
         showErrors(result.errors);
-        setMessage('Not saved: fix the marked settings.', 'error');
+        const onField = result.errors.some((e) => controls.has(e.path));
+        // A refusal of the write itself (a read-only file) has no value to fix: say why next to Save, and
+        // let the next click try again once the cause is gone instead of blocking it as an invalid form.
+        if (!onField) invalid = false;
+        setMessage(onField ? 'Not saved: fix the marked settings.' : `Not saved: ${result.errors[0]?.message ?? 'the file was not written.'}`, 'error');
       }
     } catch (err) {
       setMessage(`Not saved: ${(err as Error).message}`, 'error');
