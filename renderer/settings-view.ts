@@ -11,7 +11,7 @@ const SECTIONS: Array<{ key: string; title: string; blurb: string }> = [
   { key: 'security', title: 'Security', blurb: 'Who may use the proxy.' },
   { key: 'logging', title: 'Logging', blurb: 'What is written to the log view and files.' },
   { key: 'openai', title: 'OpenAI format', blurb: 'Used by the OpenAI-compatible endpoints (/v1/chat/completions, /v1/responses).' },
-  { key: 'model_mapping', title: 'Model mapping', blurb: 'Used by the OpenAI-compatible endpoint (/v1/chat/completions).' },
+  { key: 'model_mapping', title: 'Model mapping', blurb: 'Used by the OpenAI-compatible endpoints (/v1/chat/completions, /v1/responses).' },
 ];
 const VALIDATE_DELAY_MS = 250;
 
