@@ -84,10 +84,11 @@ export function openAIFailure(err: unknown, config: Config): { status: number; b
 export function endTrace(trace: RequestTrace, failure: unknown, outcome: ReleaseOutcome, config: Config): void {
   if (outcome === 'aborted') return trace.end({ status: trace.record.status, aborted: true });
   if (failure === null) return trace.end({ status: trace.record.status || 200 });
-  const { status } = openAIFailure(failure, config);
+  const { status, body } = openAIFailure(failure, config);
   const apiError = failure instanceof Anthropic.APIError ? (failure.error as { error?: { type?: string; message?: string } } | undefined)?.error : undefined;
   const type = apiError?.type ?? (failure instanceof ProxyError ? failure.type : 'api_error');
-  trace.end({ status, error: { type, message: apiError?.message ?? (failure as Error).message } });
+  // The message the client got (for an unreachable upstream: its URL and the cause, not the SDK's bare "Connection error.").
+  trace.end({ status, error: { type, message: apiError?.message ?? body.error.message } });
 }
 
 export function outcomeOf(err: unknown, signal: AbortSignal): ReleaseOutcome {

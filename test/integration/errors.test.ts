@@ -95,6 +95,13 @@ describe('an unreachable upstream', () => {
       expect(body.error.message).toContain(`Cannot reach the upstream http://127.0.0.1:${port}`);
       expect(body.error.message).toMatch(/ECONNREFUSED/);
       expect((await fetch(`${h.url}/health`)).status).toBe(200);
+      // The OpenAI route's record (Requests view, GET /requests) names the cause as its answer did.
+      const chat = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body: JSON.stringify({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] }) });
+      expect(chat.status).toBe(502);
+      const answered = ((await chat.json()) as { error: { message: string } }).error.message;
+      const { requests } = (await (await fetch(`${h.url}/requests?limit=1`)).json()) as { requests: { path: string; error_message: string }[] };
+      expect(requests[0]).toMatchObject({ path: '/v1/chat/completions', error_message: answered });
+      expect(answered).toContain(`Cannot reach the upstream http://127.0.0.1:${port}`);
     } finally {
       await h.close();
     }
