@@ -9,6 +9,7 @@ import { ProxyError, fromFastifyError } from './errors.js';
 import { hookHeaderLines, logOutcome } from './passthrough.js';
 import type { RequestTrace } from '../requests/trace.js';
 import { upstreamFailure } from './upstream-errors.js';
+import { tooLarge } from './request-body.js';
 import type { Lease, ReleaseOutcome } from '../pool/types.js';
 import type { Config } from '../config/schema.js';
 import { openAIError, readableText, toOpenAIError, mapAnthropicErrorType, type OpenAIErrorBody } from './openai/errors.js';
@@ -73,9 +74,11 @@ export function openAIFailure(err: unknown, config: Config): { status: number; b
         ? err
         : err instanceof Anthropic.APIConnectionError
           ? upstreamFailure(err, { upstream: upstream.base_url, timeoutS: upstream.timeout, connectTimeoutS: upstream.connect_timeout, mayHaveLeft: true })
-          : (err as { statusCode?: number }).statusCode !== undefined
-            ? fromFastifyError(err as FastifyError)
-            : new ProxyError(500, 'api_error', `Internal proxy error: ${(err as Error)?.message ?? String(err)}`);
+          : (err as { statusCode?: number }).statusCode === 413
+            ? tooLarge(config.server.body_limit_mb * 1024 * 1024) // the limit in MiB, as the passthrough says it
+            : (err as { statusCode?: number }).statusCode !== undefined
+              ? fromFastifyError(err as FastifyError)
+              : new ProxyError(500, 'api_error', `Internal proxy error: ${(err as Error)?.message ?? String(err)}`);
   const { type, code } = mapAnthropicErrorType(proxyError.type, proxyError.status, proxyError.message);
   return { status: proxyError.status, body: openAIError(proxyError.message, type, code), headers: proxyError.headers };
 }

@@ -73,7 +73,11 @@ describe("the proxy's own errors", () => {
     const big = JSON.stringify({ ...MESSAGE, messages: [{ role: 'user', content: 'x'.repeat(1.5 * 1024 * 1024) }] });
     const res = await post(h, big);
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large', message: expect.stringContaining('limit of 1 MiB ([server] body_limit_mb)') } });
+    // The OpenAI route says it in the same words, in its own shape.
+    const chat = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body: big });
+    expect(chat.status).toBe(413);
+    expect(await chat.json()).toMatchObject({ error: { code: 'request_too_large', message: "Request body is larger than the proxy's limit of 1 MiB ([server] body_limit_mb)." } });
   });
 
   it('an unknown route outside /v1 → 404 not_found_error', async () => {
