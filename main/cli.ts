@@ -80,7 +80,8 @@ async function main(): Promise<number> {
         return;
       }
       stopping = true;
-      runtime.logBus.logger.info(`[SHUTDOWN] ${signal} received`);
+      // In-flight requests may hold the exit for up to shutdown_grace seconds: say how not to wait.
+      runtime.logBus.logger.info(`[SHUTDOWN] ${signal} received${signal === 'SIGINT' ? ' (Ctrl-C again to exit at once)' : ''}`);
       runtime.stop().then(
         () => resolve(0),
         (err) => {

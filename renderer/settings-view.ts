@@ -12,7 +12,7 @@ const SECTIONS: Array<{ key: string; title: string; blurb: string }> = [
   { key: 'logging', title: 'Logging', blurb: 'What is written to the log view and files.' },
   { key: 'openai', title: 'OpenAI format', blurb: 'Used by the OpenAI-compatible endpoints (/v1/chat/completions, /v1/responses).' },
   { key: 'history', title: 'History', blurb: 'Every request, its tokens and its cost, kept in a SQLite file across restarts.' },
-  { key: 'model_mapping', title: 'Model mapping', blurb: 'Used by the OpenAI-compatible endpoint (/v1/chat/completions).' },
+  { key: 'model_mapping', title: 'Model mapping', blurb: 'Used by the OpenAI-compatible endpoints (/v1/chat/completions, /v1/responses).' },
 ];
 const VALIDATE_DELAY_MS = 250;
 
@@ -233,7 +233,11 @@ export function createSettingsView(api: CcproxyApi): SettingsPanel {
         setMessage(`Saved to ${result.view.save_path}${result.restarted ? ' · the listener was restarted' : ''}${notInEffect}`, 'ok');
       } else {
         showErrors(result.errors);
-        setMessage('Not saved: fix the marked settings.', 'error');
+        const onField = result.errors.some((e) => controls.has(e.path));
+        // A refusal of the write itself (a read-only file) has no value to fix: say why next to Save, and
+        // let the next click try again once the cause is gone instead of blocking it as an invalid form.
+        if (!onField) invalid = false;
+        setMessage(onField ? 'Not saved: fix the marked settings.' : `Not saved: ${result.errors[0]?.message ?? 'the file was not written.'}`, 'error');
       }
     } catch (err) {
       setMessage(`Not saved: ${(err as Error).message}`, 'error');

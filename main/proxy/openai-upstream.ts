@@ -10,6 +10,7 @@ import { hookHeaderLines, logOutcome } from './passthrough.js';
 import { drained } from './forward.js';
 import type { RequestTrace } from '../requests/trace.js';
 import { upstreamFailure } from './upstream-errors.js';
+import { tooLarge } from './request-body.js';
 import type { Lease, ReleaseOutcome } from '../pool/types.js';
 import type { Config } from '../config/schema.js';
 import { openAIError, readableText, toOpenAIError, mapAnthropicErrorType, type OpenAIErrorBody } from './openai/errors.js';
@@ -19,6 +20,10 @@ class UpstreamSdk extends Anthropic {
   protected override _shouldResolveDefaultCredentials(): boolean {
     return false;
   }
+
+  // A client that sent no credential gets the upstream's own 401, as on the passthrough, not the SDK's local
+  // "Could not resolve authentication method" turned into a 500.
+  protected override validateHeaders(): void {}
 }
 
 /** One SDK instance per request, on the lease's dispatcher with undici's own fetch (never Node's global one). */
@@ -70,9 +75,11 @@ export function openAIFailure(err: unknown, config: Config): { status: number; b
         ? err
         : err instanceof Anthropic.APIConnectionError
           ? upstreamFailure(err, { upstream: upstream.base_url, timeoutS: upstream.timeout, connectTimeoutS: upstream.connect_timeout, mayHaveLeft: true })
-          : (err as { statusCode?: number }).statusCode !== undefined
-            ? fromFastifyError(err as FastifyError)
-            : new ProxyError(500, 'api_error', `Internal proxy error: ${(err as Error)?.message ?? String(err)}`);
+          : (err as { statusCode?: number }).statusCode === 413
+            ? tooLarge(config.server.body_limit_mb * 1024 * 1024) // the limit in MiB, as the passthrough says it
+            : (err as { statusCode?: number }).statusCode !== undefined
+              ? fromFastifyError(err as FastifyError)
+              : new ProxyError(500, 'api_error', `Internal proxy error: ${(err as Error)?.message ?? String(err)}`);
   const { type, code } = mapAnthropicErrorType(proxyError.type, proxyError.status, proxyError.message);
   return { status: proxyError.status, body: openAIError(proxyError.message, type, code), headers: proxyError.headers };
 }
@@ -81,10 +88,11 @@ export function openAIFailure(err: unknown, config: Config): { status: number; b
 export function endTrace(trace: RequestTrace, failure: unknown, outcome: ReleaseOutcome, config: Config): void {
   if (outcome === 'aborted') return trace.end({ status: trace.record.status, aborted: true });
   if (failure === null) return trace.end({ status: trace.record.status || 200 });
-  const { status } = openAIFailure(failure, config);
+  const { status, body } = openAIFailure(failure, config);
   const apiError = failure instanceof Anthropic.APIError ? (failure.error as { error?: { type?: string; message?: string } } | undefined)?.error : undefined;
   const type = apiError?.type ?? (failure instanceof ProxyError ? failure.type : 'api_error');
-  trace.end({ status, error: { type, message: apiError?.message ?? (failure as Error).message } });
+  // The message the client got (for an unreachable upstream: its URL and the cause, not the SDK's bare "Connection error.").
+  trace.end({ status, error: { type, message: apiError?.message ?? body.error.message } });
 }
 
 export function outcomeOf(err: unknown, signal: AbortSignal): ReleaseOutcome {

@@ -44,6 +44,23 @@ describe.skipIf(!hasChromium)('settings save (headless Chromium)', () => {
     await page.click('#settings-revert');
   });
 
+  it('a Save refused because the file is read-only says so next to Save, and Save works once it is writable', async () => {
+    fs.chmodSync(env.cfgPath, 0o444);
+    try {
+      await page.fill(input('pool_settings.idle_timeout'), '400');
+      await expect.poll(() => page.isDisabled('#settings-save')).toBe(false);
+      await page.click('#settings-save');
+      await expect.poll(() => page.textContent('#settings-message')).toContain('read-only');
+      expect(await page.textContent('#settings-message')).not.toContain('fix the marked settings');
+      expect(fs.readFileSync(env.cfgPath, 'utf8')).not.toContain('idle_timeout = 400');
+    } finally {
+      fs.chmodSync(env.cfgPath, 0o644);
+    }
+    await page.click('#settings-save'); // the same edit, now that the file can be written
+    await expect.poll(() => page.textContent('#settings-message')).toContain('Saved to');
+    expect(fs.readFileSync(env.cfgPath, 'utf8')).toContain('idle_timeout = 400');
+  });
+
   it('toasts leave room below the form: the last field can be scrolled clear of them', async () => {
     // Three toasts at once: "Pooling off", "Pooling on" and "Copied N lines".
     const toast = page.locator('.toast');

@@ -86,5 +86,24 @@ describe('ccproxy CLI', () => {
       expect(await run.exited).toBe(0);
       expect(run.out()).toContain('[SHUTDOWN] ccproxy stopped');
     });
+
+    it('Ctrl-C during a stream says a second one exits at once, and it does', async () => {
+      const run = runCli(['--port', '0'], { UPSTREAM__BASE_URL: upstream.url });
+      const [, url] = (await waitFor(run.out, /ccproxy listening on (http:\/\/127\.0\.0\.1:\d+)/))!;
+      const gate = upstream.hold();
+      upstream.enqueue({ kind: 'held' });
+      const res = await postMessage(url, { ...MESSAGE, stream: true });
+      await gate.reached;
+      try {
+        run.child.kill('SIGINT');
+        await waitFor(run.out, /\[SHUTDOWN\] SIGINT received \(Ctrl-C again to exit at once\)/);
+        run.child.kill('SIGINT');
+        expect(await run.exited).toBe(130);
+        expect(run.err()).toContain('ccproxy: SIGINT again, exiting now');
+      } finally {
+        gate.release();
+        await res.text().catch(() => '');
+      }
+    });
   });
 });

@@ -73,7 +73,11 @@ describe("the proxy's own errors", () => {
     const big = JSON.stringify({ ...MESSAGE, messages: [{ role: 'user', content: 'x'.repeat(1.5 * 1024 * 1024) }] });
     const res = await post(h, big);
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large', message: expect.stringContaining('limit of 1 MiB ([server] body_limit_mb)') } });
+    // The OpenAI route says it in the same words, in its own shape.
+    const chat = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body: big });
+    expect(chat.status).toBe(413);
+    expect(await chat.json()).toMatchObject({ error: { code: 'request_too_large', message: "Request body is larger than the proxy's limit of 1 MiB ([server] body_limit_mb)." } });
   });
 
   it('an unknown route outside /v1 → 404 not_found_error', async () => {
@@ -95,6 +99,13 @@ describe('an unreachable upstream', () => {
       expect(body.error.message).toContain(`Cannot reach the upstream http://127.0.0.1:${port}`);
       expect(body.error.message).toMatch(/ECONNREFUSED/);
       expect((await fetch(`${h.url}/health`)).status).toBe(200);
+      // The OpenAI route's record (Requests view, GET /requests) names the cause as its answer did.
+      const chat = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body: JSON.stringify({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] }) });
+      expect(chat.status).toBe(502);
+      const answered = ((await chat.json()) as { error: { message: string } }).error.message;
+      const { requests } = (await (await fetch(`${h.url}/requests?limit=1`)).json()) as { requests: { path: string; error_message: string }[] };
+      expect(requests[0]).toMatchObject({ path: '/v1/chat/completions', error_message: answered });
+      expect(answered).toContain(`Cannot reach the upstream http://127.0.0.1:${port}`);
     } finally {
       await h.close();
     }

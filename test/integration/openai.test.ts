@@ -134,6 +134,24 @@ describe('errors in OpenAI shape', () => {
     expect(String(err.message)).toMatch(/overloaded|mid-stream/i);
   });
 
+  it('a request with no credential at all gets the upstream\'s 401 as authentication_error, not a proxy 500', async () => {
+    const before = h.upstream.requests.length;
+    for (const [path, init] of [
+      ['/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }) }],
+      ['/openai/v1/models', {}],
+    ] as const) {
+      const res = await fetch(`${h.url}${path}`, init);
+      const body = (await res.json()) as { error: { type: string; code: string | null; message: string } };
+      expect(res.status, path).toBe(401);
+      expect(body.error, path).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
+      expect(body.error.message, path).toContain('x-api-key header is required');
+    }
+    // Asked of the upstream (as the passthrough does), with no credential of the proxy's invention.
+    const sent = h.upstream.requests.slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const r of sent) expect([r.headers['x-api-key'], r.headers.authorization]).toEqual([undefined, undefined]);
+  });
+
   it('malformed JSON is a 400 in OpenAI shape', async () => {
     const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body: '{"model":' });
     expect(res.status).toBe(400);

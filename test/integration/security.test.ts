@@ -108,7 +108,10 @@ describe('credentials held by the proxy, and a client token', () => {
     const wrong = await h.client({ apiKey: 'not-the-token' }).messages.create(MESSAGE).catch((e) => e);
     expect(wrong.status).toBe(401);
     expect(wrong.error.error.message).toContain('x-ccproxy-token');
-    expect((await fetch(`${h.url}/v1/models`)).status).toBe(401);
+    const missing = await fetch(`${h.url}/v1/models`);
+    expect(missing.status).toBe(401);
+    // Claude Code retries a 401 for minutes unless told not to; with this it shows the message at once.
+    expect(missing.headers.get('x-should-retry')).toBe('false');
     expect((await fetch(`${h.url}/health`)).status).toBe(200);
   });
 

@@ -55,7 +55,9 @@ function chunksHolding(re: RegExp): string[] {
     .map(([file]) => path.join(ROOT, file));
 }
 
-describe('the built CLI loads only what serving needs', () => {
+// In written order, also under --sequence.shuffle: one CLI process serves both tests, and the first asserts what
+// is NOT loaded yet, which the second (the first OpenAI request) then loads.
+describe('the built CLI loads only what serving needs', { shuffle: false }, () => {
   let upstream: FakeUpstream;
   let dir: string;
   let proc: ChildProcess;
