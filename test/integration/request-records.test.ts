@@ -165,6 +165,22 @@ describe('the request_history ring', () => {
   });
 });
 
+describe('secrets in records kept in memory', () => {
+  it('are masked in the ring (history off) as in the history file', async () => {
+    const h = await startHarness({ config: { pool_settings: { min_size: 1 }, history: { enabled: false } } });
+    try {
+      await h.client().messages.create(MESSAGE);
+      await eventually(async () => expect((await records(h, 1))[0]?.duration_ms ?? null).not.toBeNull());
+      const [r] = await records(h, 1);
+      const key = r.request_headers.find(([name]: [string]) => name.toLowerCase() === 'x-api-key' || name.toLowerCase() === 'authorization');
+      expect(key[1]).toMatch(/…\(masked\)$/);
+      expect(JSON.stringify(r)).not.toContain('sk-ant-test-client-key-0001');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('usage totals', () => {
   it('GET /usage adds up tokens and errors per model; /metrics counts tokens by model and kind', async () => {
     // Its own proxy: the totals below are exactly what this test sent.
