@@ -1,6 +1,9 @@
 // Runs the fake Anthropic upstream for manual testing and demos, optionally behind a latency relay:
 //   npm run mock-upstream -- --port 9000 [--tls] [--rtt 50] [--host 127.0.0.1]
 // Point the proxy at the printed URL ([upstream] base_url or UPSTREAM__BASE_URL). Ctrl-C stops it.
+// Tool use can be tried by hand (JSON and streaming alike): a request with `tools` is answered with a tool_use of
+// the first tool, its input built from the schema's required properties; once the last message carries a
+// tool_result, the answer is text quoting it ("The tool returned: …").
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeUpstream } from '../test/fixtures/fake-upstream/index.js';
@@ -19,6 +22,8 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log('usage: npm run mock-upstream -- [--port 9000] [--host 127.0.0.1] [--tls] [--rtt <ms>]');
+  console.log('  with `tools` in a request it answers with a tool_use of the first tool (input from its required properties);');
+  console.log('  after a tool_result it answers with text quoting the result.');
   process.exit(0);
 }
 
@@ -28,7 +33,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port
 if (!Number.isFinite(rttMs) || rttMs < 0) throw new Error(`--rtt: not a number of ms: ${values.rtt}`);
 
 // With a relay in front, the relay owns the public port and the fake hides on a random one behind it.
-const fake = await startFakeUpstream({ tls: values.tls, host: values.host, port: rttMs > 0 ? 0 : port });
+const fake = await startFakeUpstream({ tls: values.tls, host: values.host, port: rttMs > 0 ? 0 : port, autoToolUse: true });
 let relay: LatencyRelay | undefined;
 if (rttMs > 0) {
   if (values.host !== '127.0.0.1') console.warn('note: with --rtt the relay listens on 127.0.0.1 only');

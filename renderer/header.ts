@@ -33,7 +33,7 @@ export function createHeader(api: CcproxyApi, onSettingsChanged: (view: Settings
   const errorText = h('span', { class: 'status-error', id: 'status-error', hidden: true });
   const endpoint = h('code', { class: 'endpoint-url', id: 'endpoint-url' }, '…');
   const copyBtn = h('button', { type: 'button', class: 'btn btn-ghost btn-small', id: 'copy-endpoint', 'aria-label': 'Copy endpoint URL' }, 'Copy');
-  const snippets = createSetupSnippets();
+  const snippets = createSetupSnippets(api);
   const poolSwitch = switchButton('Connection pooling', 'pooling-switch');
   const poolLabel = h('label', { class: 'switch-label', for: 'pooling-switch' }, 'Pooling');
   const lockNote = h('span', { class: 'lock-note', id: 'pooling-lock', hidden: true });

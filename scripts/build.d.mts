@@ -6,3 +6,7 @@ export declare const PLATFORM_NATIVE: string[];
 export declare function newestInput(root?: string): { file: string | null; mtimeMs: number };
 /** True when dist/.build-stamp is newer than every input. */
 export declare function isUpToDate(root?: string): boolean;
+/** The one line `--if-stale` prints when nothing is rebuilt. */
+export declare const UP_TO_DATE: string;
+/** Builds everything (dist/main, dist/renderer) and writes the stamp. */
+export declare function buildAll(): Promise<void>;

@@ -46,6 +46,8 @@ export function newestInput(root = ROOT) {
   return newest;
 }
 
+export const UP_TO_DATE = 'ccproxy: build is up to date (no source newer than dist/), not rebuilding';
+
 export function isUpToDate(root = ROOT) {
   const stamp = path.join(root, 'dist', '.build-stamp');
   if (!fs.existsSync(stamp)) return false;
@@ -70,7 +72,7 @@ const entryPlugin = {
   },
 };
 
-async function buildAll() {
+export async function buildAll() {
   // Imported here: an up-to-date check (`--if-stale`) never pays for loading esbuild.
   const { build } = await import('esbuild');
   fs.rmSync(path.join(ROOT, 'dist', 'main'), { recursive: true, force: true });
@@ -104,7 +106,7 @@ async function buildAll() {
 const invoked = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invoked) {
   if (process.argv.includes('--if-stale') && isUpToDate()) {
-    console.error('ccproxy: build is up to date (no source newer than dist/), not rebuilding');
+    console.error(UP_TO_DATE);
   } else {
     await buildAll();
   }

@@ -17,7 +17,13 @@ export function summarise(times: number[]): Summary {
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
   const stdev = Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / times.length);
-  return { count: times.length, first: times[0]!, min: sorted[0]!, max: sorted.at(-1)!, mean, median: at(0.5), p95: at(0.95), stdev };
+  return { count: times.length, first: times[0]!, min: sorted[0]!, max: sorted.at(-1)!, mean, median: median(sorted), p95: at(0.95), stdev };
+}
+
+/** The true median of sorted values: the middle one, or the mean of the middle two (`--requests 3` times 2 of them). */
+export function median(sorted: number[]): number {
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export const ms = (n: number) => `${n.toFixed(1)} ms`;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { ValueSource } from '../common/contract.js';
 import { configSchema, type Config } from './schema.js';
-import { unknownSettings } from './unknown.js';
+import { unknownEnvSettings, unknownSettings } from './unknown.js';
 import { FIELDS, allowedText } from './meta.js';
 import { maskValue } from './secrets.js';
 import { cliLayer, envLayer, getPath, hasPath, mergeLayers, type CliOverrides, type Layer } from './layers.js';
@@ -45,6 +45,8 @@ export interface LoadedConfig {
   savePath: string;
   /** Non-fatal notes (unknown keys) worth a log line. */
   warnings: string[];
+  /** Environment variables that look like a misspelt setting (said at start and again at each reload). */
+  envWarnings?: string[];
   /** The layers, kept so a save can be validated against the same environment and flags. */
   layers: { file: Layer; env: Layer; cli: Layer };
 }
@@ -182,7 +184,9 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const env = envLayer(opts.env ?? process.env);
   const layers = { file, env: env.values, cli: cliLayer(opts.cli ?? {}) };
   const { config, sources } = validateLayers(layers, env.names, found);
+  const envWarnings = unknownEnvSettings(opts.env ?? process.env).map((u) => u.message);
   return {
+    envWarnings,
     config,
     sources,
     envNames: env.names,
@@ -190,6 +194,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     savePath,
     warnings: [
       ...(found ? unknownSettingWarnings(file, found) : []),
+      ...envWarnings,
       // The environment hides these today; said at every start so they are fixed before it goes away.
       ...(found ? fileAloneProblems(file, found).map((p) => `${p.message} The environment or a flag hides it now; a start without them would fail.`) : []),
       ...(config.upstream.api_key && config.upstream.auth_token ? ['Both upstream.api_key and upstream.auth_token are set; api_key is used.'] : []),

@@ -75,3 +75,41 @@ export function unknownSettings(layer: Record<string, unknown>): UnknownSetting[
   }
   return out;
 }
+
+/** Prefixes of other programs' variables: never taken for a typo'd ccproxy setting, whatever follows. */
+const OTHER_PROGRAMS = /^(ANTHROPIC|OPENAI|CLAUDE|NODE|NPM|ELECTRON|VITEST|XDG|GIT|SSH|LC|DBUS|GTK|QT|JAVA|PYTHON|CARGO|RUST|GO|DOCKER|AWS|AZURE|GOOGLE|GCP|CI|GITHUB|RUNNER)_/i;
+
+/** Every environment name a setting is read from: SECTION__KEY in upper case. */
+function envNames(): string[] {
+  return Object.keys(FIELDS)
+    .filter((p) => p.includes('.'))
+    .map((p) => p.replace('.', '__').toUpperCase());
+}
+
+/**
+ * Environment variables that look like a ccproxy setting (`__` between two parts, the first near a section name or
+ * the second near a key) but are not one: the environment's counterpart of unknownSettings, so that
+ * POOL_SETTING__MAX_SIZE=5 is reported instead of ignored. Only names are looked at, never values (they may be secrets).
+ */
+export function unknownEnvSettings(env: NodeJS.ProcessEnv): Array<{ name: string; nearest: string | null; message: string }> {
+  const valid = new Set(envNames());
+  const sections = KNOWN_SECTIONS.filter((s) => !FREE_KEYED.has(s));
+  const allKeys = [...new Set(sections.flatMap(keysOf))];
+  const out: Array<{ name: string; nearest: string | null; message: string }> = [];
+  for (const name of Object.keys(env).sort()) {
+    const upper = name.toUpperCase();
+    if (valid.has(upper) || OTHER_PROGRAMS.test(name)) continue;
+    const parts = name.toLowerCase().split('__');
+    if (parts.length !== 2 || !parts[0] || !parts[1]) continue;
+    const [first, second] = parts as [string, string];
+    if (FREE_KEYED.has(first)) continue;
+    if (nearestName(first, sections) === null && nearestName(second, allKeys) === null) continue;
+    const nearest = nearestName(upper, [...valid]);
+    out.push({
+      name,
+      nearest,
+      message: `Environment variable ${name} is not a setting ccproxy reads (ignored); ${nearest ? `did you mean ${nearest}?` : 'settings are read from SECTION__KEY names such as POOL_SETTINGS__MAX_SIZE.'}`,
+    });
+  }
+  return out;
+}

@@ -56,7 +56,7 @@ export interface DesktopHandle {
 }
 
 /** The end of the port-in-use message in the desktop's words (runtime option `portAdvice`; the CLI's names --port). */
-export const desktopPortAdvice = (): string => 'change the port in Settings.';
+export const desktopPortAdvice = (_port: number, free: number | null): string => (free === null ? 'change the port in Settings.' : `change the port in Settings (${free} is free).`);
 
 /** Starts the app; resolves once the runtime has tried to start (null when this instance is not the app). */
 export async function runDesktop(opts: DesktopOptions): Promise<DesktopHandle | null> {

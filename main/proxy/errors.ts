@@ -70,6 +70,6 @@ export function writeProxyError(res: ServerResponse, err: ProxyError, extra: str
 }
 
 /** The SSE event a stream ends with when the upstream breaks it mid-way (the SDKs raise it as an API error). */
-export function sseErrorFrame(type: 'api_error' | 'overloaded_error', message: string): string {
+export function sseErrorFrame(type: AnthropicErrorType, message: string): string {
   return `event: error\ndata: ${JSON.stringify(anthropicError(type, message))}\n\n`;
 }

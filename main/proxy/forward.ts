@@ -145,8 +145,10 @@ export function forward(lease: Lease, request: ForwardRequest, res: ServerRespon
           status = answer.status;
           writeProxyError(res, answer, extra);
         } else if (isSse) {
-          // Mid-stream: an SSE error event the SDKs understand, then the end, never a hang.
-          res.end(sseErrorFrame('api_error', `The upstream connection broke mid-stream: ${answer.message}`));
+          // Mid-stream: an SSE error event the SDKs understand, then the end, never a hang. Its type is the
+          // record's (answer.type): a shutdown or reconfiguration is overloaded_error (temporary, retry shortly)
+          // for both, a broken socket api_error for both.
+          res.end(sseErrorFrame(answer.type, `The upstream connection broke mid-stream: ${answer.message}`));
         } else {
           // A half-sent JSON body cannot be repaired; closing tells the client it is incomplete.
           res.destroy();

@@ -28,7 +28,7 @@ export interface RuntimeOptions {
   /** Extra route modules (admin API + dashboard, OpenAI). */
   plugins?: AppDeps['plugins'];
   /** The end of the port-in-use message: what to do, in the shell's words (default: the CLI's flags). */
-  portAdvice?: (port: number) => string;
+  portAdvice?: (port: number, free: number | null) => string;
   /**
    * The history file when [history] path is not set: the shells give theirs (headless ~/.ccproxy/history.db,
    * desktop its data folder). Without either, history is off (a runtime made by a test or a library).

@@ -243,6 +243,7 @@ export class RunningSettings implements SettingsLifecycle {
     }
     for (const p of hiddenProblems({ ...before.layers, file }, before.envNames, before.savePath)) log.warn(`[SETTINGS] ${p.message}`);
     for (const w of unknownSettingWarnings(file, before.savePath)) log.warn(`[SETTINGS] ${w}`);
+    for (const w of before.envWarnings ?? []) log.warn(`[SETTINGS] ${w}`);
     if (next.config.pool_settings.enabled !== before.config.pool_settings.enabled) this.poolingOverride = null;
     this.loaded = { ...before, config: next.config, sources: next.sources, configPath: before.savePath, layers: { ...before.layers, file } };
     log.info(`[SETTINGS] ${before.savePath} changed on disk; applying it`);

@@ -62,6 +62,42 @@ describe.skipIf(!hasChromium)('header (headless Chromium)', () => {
     }
   });
 
+  it('with [security] auth_token set, the lines carry the x-ccproxy-token header (a placeholder, never the token)', async () => {
+    const token = 'e2e-secret-token-77';
+    const env = await startDashboardEnv({ extraToml: `[security]\nauth_token = "${token}"\n` });
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${env.url}/ui/?token=${token}`);
+      await expect.poll(() => page.textContent('#status-pill')).toContain('Running');
+      await page.click('#setup-snippets summary');
+      await expect.poll(() => page.textContent('#snippet-claude-code')).toBe(`ANTHROPIC_BASE_URL=${env.url} ANTHROPIC_CUSTOM_HEADERS='x-ccproxy-token: <token>' claude`);
+      expect(await page.textContent('#snippet-sdk')).toBe(`new Anthropic({ baseURL: '${env.url}', defaultHeaders: { 'x-ccproxy-token': '<token>' } })`);
+      expect(await page.textContent('#snippet-openai')).toBe(`${env.url}/v1`);
+      expect(await page.isVisible('#snippet-openai-note')).toBe(true);
+      expect(await page.textContent('#snippet-openai-note')).toContain('x-ccproxy-token');
+      expect(await page.textContent('#snippet-token-note')).toContain('[security] auth_token');
+      expect(await page.evaluate(() => document.body.innerText)).not.toContain(token);
+    } finally {
+      await page.close();
+      await env.close();
+    }
+  });
+
+  it('without a token, no token note is shown', async () => {
+    const env = await startDashboardEnv();
+    const { page } = await openDashboard(browser, env.url);
+    try {
+      await page.waitForSelector('#status-pill:has-text("Running")');
+      await page.click('#setup-snippets summary');
+      await expect.poll(() => page.textContent('#snippet-claude-code')).toBe(`ANTHROPIC_BASE_URL=${env.url} claude`);
+      expect(await page.isVisible('#snippet-token-note')).toBe(false);
+      expect(await page.isVisible('#snippet-openai-note')).toBe(false);
+    } finally {
+      await page.close();
+      await env.close();
+    }
+  });
+
   it('locks the Pooling switch, with the reason, while POOL_SETTINGS__ENABLED sets it', async () => {
     const env = await startDashboardEnv({ env: { POOL_SETTINGS__ENABLED: 'true' } });
     const { page } = await openDashboard(browser, env.url);

@@ -50,7 +50,7 @@ describe('ccproxy CLI', () => {
       expect(await run.exited).toBe(1);
       const lines = run.err().trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`\\[STARTUP\\] Port ${port} on 127\\.0\\.0\\.1 is already in use \\(another ccproxy, or another program\\)\\. Stop it, or pick another port: --port ${port + 1}, PORT=${port + 1}, or \\[server\\] port in \\.ccproxy\\.toml\\.$`));
+      expect(lines[0]).toMatch(new RegExp(`\\[STARTUP\\] Port ${port} on 127\\.0\\.0\\.1 is already in use \\(another ccproxy, or another program\\)\\. Stop it, or pick another port: --port (\\d+), PORT=\\1, or \\[server\\] port in \\.ccproxy\\.toml\\.$`));
     } finally {
       blocker.close();
     }

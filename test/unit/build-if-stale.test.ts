@@ -55,6 +55,9 @@ describe('build --if-stale', () => {
 
   it('is what serve and start run', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    for (const name of ['serve', 'start', 'bench:start']) expect(pkg.scripts[name], name).toContain('node scripts/build.mjs --if-stale &&');
+    for (const name of ['start', 'bench:start']) expect(pkg.scripts[name], name).toContain('node scripts/build.mjs --if-stale &&');
+    // serve is one launcher (see serve-signal.test.ts) that runs the same check in-process.
+    expect(pkg.scripts.serve).toBe('node scripts/serve.mjs');
+    expect(fs.readFileSync(path.join(ROOT, 'scripts', 'serve.mjs'), 'utf8')).toMatch(/isUpToDate\(\)\) console\.error\(UP_TO_DATE\)/);
   });
 });

@@ -130,7 +130,7 @@ describe('desktop app wiring', () => {
 
     expect(handle.runtime.status()).toMatchObject({ state: 'error', error: expect.stringContaining(`Port ${port}`) });
     // What the window shows (the status) and the notification: Settings, never a flag the app does not read.
-    expect(handle.runtime.status().error).toMatch(/change the port in Settings\.$/);
+    expect(handle.runtime.status().error).toMatch(/change the port in Settings \((\d+) is free\)\.$/);
     expect(handle.runtime.status().error).not.toMatch(/--port|PORT=/);
     expect(fake.trays[0]!.image.path).toBe(ICONS.error.path);
     expect(fake.trays[0]!.menu!.item('error').label).toContain(`Port ${port} on 127.0.0.1 is already in use`);
