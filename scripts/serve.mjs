@@ -8,6 +8,7 @@
 // Either way this process sees its parent vanish, and then stops exactly as on SIGTERM (graceful, [SHUTDOWN]).
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { watchParent } from './lib/watch-parent.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,26 +17,8 @@ const { isUpToDate, buildAll, UP_TO_DATE } = await import('./build.mjs');
 if (isUpToDate()) console.error(UP_TO_DATE);
 else await buildAll();
 
-watchParent();
+watchParent(() => {
+  console.error('ccproxy: the process that started this one (npm, or its shell) has gone; shutting down');
+  process.emit('SIGTERM', 'SIGTERM');
+});
 await import(pathToFileURL(path.join(ROOT, 'dist', 'main', 'cli.js')).href);
-
-/** Stops the proxy (as SIGTERM does) when the process that started this one is gone. */
-function watchParent() {
-  const parent = process.ppid;
-  const gone = () => {
-    if (process.ppid !== parent) return true; // POSIX: re-parented to init or a subreaper
-    try {
-      process.kill(parent, 0); // Windows keeps the old ppid: ask whether it still exists
-      return false;
-    } catch (err) {
-      return err.code === 'ESRCH';
-    }
-  };
-  const timer = setInterval(() => {
-    if (!gone()) return;
-    clearInterval(timer);
-    console.error('ccproxy: the process that started this one (npm, or its shell) has gone; shutting down');
-    process.emit('SIGTERM', 'SIGTERM');
-  }, 250);
-  timer.unref();
-}

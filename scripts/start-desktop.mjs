@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watchParent } from './lib/watch-parent.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -87,4 +88,6 @@ const child = spawn(binary, [root, ...process.argv.slice(2)], { stdio: 'inherit'
 // aimed at this process only: it is passed on, once.
 process.on('SIGINT', () => {});
 process.once('SIGTERM', () => child.kill('SIGTERM'));
+// npm's shell gone (a supervisor stopped `npm start`): the same clean quit as SIGTERM, never an orphaned Electron.
+watchParent(() => process.emit('SIGTERM', 'SIGTERM'));
 child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

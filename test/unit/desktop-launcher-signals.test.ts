@@ -36,8 +36,11 @@ describe.skipIf(process.platform === 'win32')('npm start launcher and signals', 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** The launcher as the leader of its own process group (as in a terminal), with the stand-in as Electron. */
-  async function launch() {
-    const proc = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start-desktop.mjs')], {
+  async function launch(viaShell = false) {
+    const launcher = [process.execPath, path.join(ROOT, 'scripts', 'start-desktop.mjs')];
+    // viaShell: as npm runs it, `sh -c "… && node scripts/start-desktop.mjs"` (the shell does not exec the launcher).
+    const [file, args] = viaShell ? ['/bin/sh', ['-c', `true && "${launcher[0]}" "${launcher[1]}"`]] : [launcher[0]!, [launcher[1]!]];
+    const proc = spawn(file, args, {
       detached: true,
       env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dir, ELECTRON_SKIP_BINARY_DOWNLOAD: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,5 +73,13 @@ describe.skipIf(process.platform === 'win32')('npm start launcher and signals', 
     expect(output()).toContain('stand-in: SIGTERM, quitting cleanly');
     expect(output()).toContain('[SHUTDOWN] ccproxy stopped');
     expect(code).toBe(0);
+  }, 40_000);
+
+  it("npm's shell killed (a supervisor stopping `npm start`): the launcher sees it and Electron quits cleanly", async () => {
+    const { proc, exited, output } = await launch(true);
+    process.kill(proc.pid!, 'SIGTERM'); // npm forwards SIGTERM to its shell only; the shell dies of it
+    await exited; // stdout closes only when the launcher and the stand-in have both exited
+    expect(output()).toContain('stand-in: SIGTERM, quitting cleanly');
+    expect(output()).toContain('[SHUTDOWN] ccproxy stopped');
   }, 40_000);
 });
