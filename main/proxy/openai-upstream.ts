@@ -64,6 +64,9 @@ function clientFor(upstream: Config['upstream']): Anthropic {
     maxRetries: 0,
     timeout: upstream.timeout * 1000,
     logLevel: 'off',
+    // No OpenTelemetry span per call: the proxy's record is its trace, and an unused tracer still costs a span
+    // start and its attributes on every request.
+    openTelemetry: false,
   });
   clients.set(upstream, client);
   return client;
