@@ -34,6 +34,10 @@ type TracedInit = RequestInit & { [TRACE]?: RequestTrace; dispatcher?: unknown }
 const tracedFetch = (async (url: string, init: TracedInit) => {
   const trace = init[TRACE];
   delete init[TRACE];
+  // The SDK hands over its JSON as a string. undici's fetch turns a string body into a web stream with a
+  // TextEncoder step, and that path costs ~0.3-0.5 ms CPU per 50 KiB request more than the same UTF-8 bytes
+  // as a Buffer (measured in-process). Same bytes, same headers (the SDK sets content-type itself).
+  if (typeof init.body === 'string') init.body = Buffer.from(init.body, 'utf8');
   trace?.sent();
   const response = await undiciFetch(url, init as never);
   if (trace) {
