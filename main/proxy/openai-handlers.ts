@@ -37,13 +37,13 @@ export function openAIHandlers(deps: AppDeps) {
       const asked = performance.now();
       lease = await acquireFor(deps.exchange, `OpenAI ${path}`, signal);
       trace.acquired(lease, performance.now() - asked);
-      const sdk = sdkFor(lease, config, request, trace);
+      const call = sdkFor(lease, config, request, trace);
       if (translated.stream) {
         const translator = new ChatStreamTranslator({ requestedModel: translated.requestedModel, includeUsage: translated.includeUsage, outputTool: translated.outputTool });
-        outcome = await forwardStream(reply, sdk, translated.anthropic as unknown as MessageCreateParamsStreaming, translator, lease, signal, trace);
+        outcome = await forwardStream(reply, call, translated.anthropic as unknown as MessageCreateParamsStreaming, translator, lease, signal, trace);
         return;
       }
-      const { data, response } = await sdk.messages.create(translated.anthropic as unknown as MessageCreateParamsNonStreaming, { signal }).withResponse();
+      const { data, response } = await call.sdk.messages.create(translated.anthropic as unknown as MessageCreateParamsNonStreaming, { ...call.options, signal }).withResponse();
       outcome = 'ok';
       // A 200 that is not a message (an HTML page from a middlebox) is the upstream's fault: 502 with its text.
       const bad = notAMessage(data, config.upstream.base_url);
@@ -79,7 +79,8 @@ export function openAIHandlers(deps: AppDeps) {
       const asked = performance.now();
       lease = await acquireFor(deps.exchange, 'OpenAI /v1/models', signal);
       trace.acquired(lease, performance.now() - asked);
-      const page = await sdkFor(lease, config, request, trace).models.list({ limit: 1000 }, { signal });
+      const call = sdkFor(lease, config, request, trace);
+      const page = await call.sdk.models.list({ limit: 1000 }, { ...call.options, signal });
       outcome = 'ok';
       const list = toOpenAIModelList({ data: page.data }, config.model_mapping);
       const id = request.params.id;

@@ -41,12 +41,12 @@ export function createResponsesHandler(deps: AppDeps) {
       const asked = performance.now();
       lease = await acquireFor(deps.exchange, `OpenAI ${path}`, signal);
       trace.acquired(lease, performance.now() - asked);
-      const sdk = sdkFor(lease, config, request, trace);
+      const call = sdkFor(lease, config, request, trace);
       if (stream) {
-        outcome = await forwardStream(reply, sdk, translated.anthropic as unknown as MessageCreateParamsStreaming, new ResponsesStreamTranslator(ctx), lease, signal, trace);
+        outcome = await forwardStream(reply, call, translated.anthropic as unknown as MessageCreateParamsStreaming, new ResponsesStreamTranslator(ctx), lease, signal, trace);
         return;
       }
-      const { data } = await sdk.messages.create(translated.anthropic as unknown as MessageCreateParamsNonStreaming, { signal }).withResponse();
+      const { data } = await call.sdk.messages.create(translated.anthropic as unknown as MessageCreateParamsNonStreaming, { ...call.options, signal }).withResponse();
       outcome = 'ok';
       const bad = notAMessage(data, config.upstream.base_url);
       if (bad) {
