@@ -3,6 +3,7 @@
 import type { CcproxyApi, RuntimeStatus, SettingsView } from '../main/common/contract.js';
 import { copyText, h, isSwitchOn, setSwitch, switchButton, toast } from './dom.js';
 import { createSetupSnippets } from './setup-snippets.js';
+import { createHistoryStatus } from './header-history.js';
 
 export interface Header {
   root: HTMLElement;
@@ -34,6 +35,7 @@ export function createHeader(api: CcproxyApi, onSettingsChanged: (view: Settings
   const endpoint = h('code', { class: 'endpoint-url', id: 'endpoint-url' }, '…');
   const copyBtn = h('button', { type: 'button', class: 'btn btn-ghost btn-small', id: 'copy-endpoint', 'aria-label': 'Copy endpoint URL' }, 'Copy');
   const snippets = createSetupSnippets(api);
+  const historyStatus = createHistoryStatus(api);
   const poolSwitch = switchButton('Connection pooling', 'pooling-switch');
   const poolLabel = h('label', { class: 'switch-label', for: 'pooling-switch' }, 'Pooling');
   const lockNote = h('span', { class: 'lock-note', id: 'pooling-lock', hidden: true });
@@ -66,6 +68,7 @@ export function createHeader(api: CcproxyApi, onSettingsChanged: (view: Settings
     if (s.upstream !== 'unreachable') upstreamProblem = null;
     showProblem();
     endpoint.textContent = s.endpoint;
+    historyStatus.update(s);
     snippets.setEndpoint(s.endpoint);
     if (s.state !== 'error') showPooling(s.pool_enabled);
   }
@@ -130,7 +133,7 @@ export function createHeader(api: CcproxyApi, onSettingsChanged: (view: Settings
     'header',
     { class: 'app-header' },
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('h1', { class: 'brand-name' }, 'ccproxy')),
-    h('div', { class: 'status' }, pill, errorText),
+    h('div', { class: 'status' }, pill, errorText, historyStatus.root),
     h(
       'div',
       { class: 'header-actions' },

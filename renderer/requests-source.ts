@@ -1,7 +1,7 @@
 // Where the Requests view reads history: pages of `limit` records, newest first, each after the oldest one
 // held (the `before` cursor). Today the runtime's in-memory ring answers; the SQLite history answers the same
 // call (GET /requests?limit&before), so the view reads it with infinite scroll and no change here.
-import type { CcproxyApi, RequestRecord } from '../main/common/contract.js';
+import type { CcproxyApi, HistoryFilter, RequestRecord } from '../main/common/contract.js';
 
 /** One screen and a half of rows: the first page is small, so the view shows rows at once at any history size. */
 export const PAGE_SIZE = 100;
@@ -11,7 +11,23 @@ export class RequestPager {
   /** False once a page came back short: nothing older is left. */
   more = true;
 
-  constructor(private readonly api: CcproxyApi) {}
+  /** The history's cursor for the next page (next_before); undefined before the first page. */
+  private cursor: string | undefined;
+  /** Moves on reset: a page asked for under the old filters is dropped when it lands. */
+  private generation = 0;
+
+  constructor(
+    private readonly api: CcproxyApi,
+    private readonly filter: () => HistoryFilter = () => ({}),
+  ) {}
+
+  /** The filters changed: start again from the newest. */
+  reset(): void {
+    this.generation++;
+    this.loading = null;
+    this.cursor = undefined;
+    this.more = true;
+  }
 
   /** The next page older than `before` (the first page without it); one fetch at a time. */
   next(before: string | undefined, max: number): Promise<RequestRecord[]> {
@@ -21,14 +37,21 @@ export class RequestPager {
       this.more = false;
       return Promise.resolve([]);
     }
-    this.loading = this.api
-      .getRequests(before ? { limit, before } : { limit })
+    const generation = this.generation;
+    const cursor = this.cursor ?? before;
+    const loading = this.api
+      .getRequestPage({ limit, ...this.filter(), ...(cursor ? { before: cursor } : {}) })
       .then((page) => {
-        this.more = page.length === limit;
-        return page;
+        if (generation !== this.generation) return [];
+        this.cursor = page.next_before ?? undefined;
+        this.more = page.next_before !== null;
+        return page.requests;
       })
-      .finally(() => (this.loading = null));
-    return this.loading;
+      .finally(() => {
+        if (this.loading === loading) this.loading = null;
+      });
+    this.loading = loading;
+    return loading;
   }
 
   get busy(): boolean {

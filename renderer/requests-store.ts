@@ -36,6 +36,15 @@ export class RequestStore {
 
   constructor(private limit: number) {}
 
+  /** Everything goes (new filters, or the history cleared); held rows too. */
+  clear(): void {
+    this.byId.clear();
+    this.order = [];
+    this.held.clear();
+    this.modelCounts.clear();
+    this.modelsVersion++;
+  }
+
   setLimit(limit: number): void {
     this.limit = Math.max(0, limit);
     this.trim();

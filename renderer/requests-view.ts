@@ -10,6 +10,9 @@ import { REQUEST_ROW_PX, RequestRows } from './requests-rows.js';
 import { PAGE_SIZE, RequestPager } from './requests-source.js';
 import { matches, RequestStore, type RequestFilter, type StatusFilter } from './requests-store.js';
 import { VirtualList } from './virtual-list.js';
+import { createSearchBox, historyFilter, matchesQuery } from './requests-search.js';
+import { createRequestActions } from './requests-actions.js';
+import { requestBodies } from './requests-bodies.js';
 
 /** Until the settings say otherwise: the default of [logging] request_history. */
 const DEFAULT_HISTORY = 1000;
@@ -36,7 +39,9 @@ export interface RequestsPanel {
 
 export function createRequestsView(api: CcproxyApi): RequestsPanel {
   const store = new RequestStore(DEFAULT_HISTORY);
-  const pager = new RequestPager(api);
+  const search = createSearchBox(() => restart());
+  const pager = new RequestPager(api, () => historyFilter(search.query(), filter()));
+  const actions = createRequestActions(api, () => historyFilter(search.query(), filter()), () => restart());
   const statusSel = h('select', { id: 'req-status' }, h('option', { value: 'all' }, 'All'), h('option', { value: 'ok' }, 'Succeeded'), h('option', { value: 'errors' }, 'Failed'));
   const modelSel = h('select', { id: 'req-model' }, h('option', { value: '' }, 'All models'));
   const routeSel = h('select', { id: 'req-route' }, h('option', { value: '' }, 'All routes'), h('option', { value: 'anthropic' }, 'Anthropic (/v1/messages…)'), h('option', { value: 'openai' }, 'OpenAI-compatible'), h('option', { value: 'responses' }, 'OpenAI Responses (/v1/responses)'));
@@ -64,14 +69,17 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
     h(
       'div',
       { class: 'log-toolbar' },
+      search.root,
       h('label', { class: 'inline-label' }, 'Status', statusSel),
       h('label', { class: 'inline-label' }, 'Model', modelSel),
       h('label', { class: 'inline-label' }, 'Route', routeSel),
       pauseBtn,
       pausedNote,
       count,
+      actions.root,
     ),
     layout,
+    actions.dialog,
   );
 
   let selected: string | null = null;
@@ -171,6 +179,7 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
     if (!r || r === shownDetail) return;
     shownDetail = r;
     detail.replaceChildren(renderDetail(r, () => select(null)));
+    detail.firstElementChild?.append(requestBodies(api, r));
   }
 
   function select(id: string | null): void {
@@ -285,6 +294,7 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
   }
 
   api.on('request', (r) => {
+    if (!store.get(r.id) && !matchesQuery(r, search.query())) return; // a search is on: only what it finds
     if (!loaded) return void early.push(r);
     onRecord(r);
   });
@@ -332,12 +342,17 @@ export function createRequestsView(api: CcproxyApi): RequestsPanel {
     }
   }
 
-  for (const sel of [statusSel, modelSel, routeSel]) {
-    sel.addEventListener('change', () => {
-      list.scrollToTop();
-      refresh(true);
-    });
+  /** New filters or search, or the history cleared: read the history again from the newest. */
+  function restart(): void {
+    store.clear();
+    pager.reset();
+    selected = null;
+    list.scrollToTop();
+    refresh(true);
+    if (!historyOff) void loadPage();
   }
+
+  for (const sel of [statusSel, modelSel, routeSel]) sel.addEventListener('change', () => restart());
   void load();
 
   return {

@@ -24,7 +24,7 @@ const GROUPS: Array<{ title: string; cards: Card[] }> = [
     cards: [
       { key: 'reuse_rate', label: 'Reuse rate', value: (s) => pct(s.reuse_rate), hint: (s) => (s.reuse_rate === null ? 'no pooled requests yet' : 'served by a warm connection') },
       { key: 'error_rate', label: 'Error rate', value: (s) => pct(s.error_rate), hint: (s) => (s.error_rate === null ? 'no finished requests yet' : 'finished requests that failed'), alarm: (s) => (s.error_rate ?? 0) > 0 },
-      { key: 'requests_total', label: 'Requests', value: (s) => fmt.int(s.requests_total), hint: (s) => `up ${fmt.duration(s.uptime_s)}` },
+      { key: 'requests_total', label: 'Requests since start', value: (s) => fmt.int(s.requests_total), hint: (s) => `up ${fmt.duration(s.uptime_s)}; the history is in Usage` },
       { key: 'latency_p50', label: 'Request p50', value: (s) => fmt.ms(s.request_latency_ms.p50), hint: () => 'successful requests, last 1,000' },
       { key: 'error_latency_p50', label: 'Failed request p50', value: (s) => fmt.ms(s.error_latency_ms.p50), hint: (s) => (s.error_latency_ms.count ? 'failures, timed apart' : 'no failures') },
     ],
