@@ -4,7 +4,7 @@
 import { h } from './dom.js';
 
 /** Objects and arrays deeper than this start closed, so a long conversation opens at its outline. */
-const OPEN_DEPTH = 2;
+const OPEN_DEPTH = 3;
 /** Strings longer than this are cut on screen (the copy buttons and cURL use the full text). */
 const LONG_STRING = 2000;
 

@@ -1,0 +1,177 @@
+// The Requests view over the SQLite history in headless Chromium, after real traffic through the proxy with
+// [history] capture_bodies on: search (q) and infinite scroll by next_before with live rows on top, captured
+// bodies in the detail pane with the JSON viewer and the SSE toggle, Copy as cURL (run in a shell), export of
+// the filtered set, and Clear behind an accessible confirm dialog.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Anthropic from '@anthropic-ai/sdk';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../../renderer/build.mjs';
+import { hasChromium, launchChromium, openDashboard, requestRowIds, seriousA11yViolations, startDashboardEnv, type DashboardEnv } from './helpers.js';
+
+const SCREENSHOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots', 'requests-history.png');
+const SONNET = 'claude-sonnet-4-5';
+const HAIKU = 'claude-haiku-4-5';
+/** More than a page (100) of each model, interleaved, so a page of one model is never the whole answer. */
+const PER_MODEL = 130;
+
+async function send(client: Anthropic, model: string, text: string): Promise<void> {
+  await client.messages.create({ model, max_tokens: 8, messages: [{ role: 'user', content: text }] });
+}
+
+const count = (page: Page) => page.textContent('#req-count');
+const rowModels = (page: Page) => page.locator('#requests-body tr.request-row td:nth-child(3)').allTextContents();
+/** GET /requests, the proxy's own read of the history. */
+async function stored(url: string, query: string): Promise<Array<{ id: string }>> {
+  return ((await (await fetch(`${url}/requests?${query}`)).json()) as { requests: Array<{ id: string }> }).requests;
+}
+
+describe.skipIf(!hasChromium)('Requests over the history (headless Chromium)', { timeout: 60_000 }, () => {
+  let env: DashboardEnv;
+  let browser: Browser;
+  let page: Page;
+  let client: Anthropic;
+
+  beforeAll(async () => {
+    await buildRenderer();
+    env = await startDashboardEnv({ extraToml: '[history]\ncapture_bodies = true\n' });
+    client = new Anthropic({ baseURL: env.url, apiKey: 'sk-ant-history-e2e-key-0001', maxRetries: 0 });
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < PER_MODEL * 2) {
+          const i = next++;
+          await send(client, i % 2 ? SONNET : HAIKU, `bulk ${i}`);
+        }
+      }),
+    );
+    browser = await launchChromium();
+    ({ page } = await openDashboard(browser, env.url, { hash: 'requests', bypassCSP: true }));
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.url });
+    await page.click('#tab-requests');
+    await page.waitForSelector('#requests-body tr.request-row');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await env?.close();
+  });
+
+  it('searches the history (debounced) and reads the next page of matches when scrolled to the end', async () => {
+    expect(await rowModels(page)).toContain(HAIKU);
+    await page.fill('#req-search', 'sonnet');
+    // Debounced: the history is asked once the typing stops, and answers a first page of matches only.
+    await expect.poll(async () => (await rowModels(page)).every((m) => m.includes('sonnet')) && (await count(page)), { timeout: 10_000 }).toBe('100+ requests');
+    // Near the end of the list: the next page, with the search kept (next_before), until none is left.
+    for (let i = 0; i < 10 && (await count(page)) !== `${PER_MODEL} requests`; i++) {
+      await page.evaluate(() => {
+        const s = document.getElementById('requests-scroll')!;
+        s.scrollTop = s.scrollHeight;
+      });
+      await page.waitForTimeout(200);
+    }
+    await expect.poll(() => count(page), { timeout: 10_000 }).toBe(`${PER_MODEL} requests`);
+    for (const m of await rowModels(page)) expect(m).toContain('sonnet');
+  });
+
+  it('puts a live request that matches the search on top, and leaves out one that does not', async () => {
+    await page.evaluate(() => (document.getElementById('requests-scroll')!.scrollTop = 0));
+    await expect.poll(() => page.isVisible('#req-paused')).toBe(false);
+    await send(client, HAIKU, 'live, not a match');
+    await send(client, SONNET, 'live match');
+    await expect.poll(() => count(page), { timeout: 10_000 }).toBe(`${PER_MODEL + 1} requests`);
+    const top = (await requestRowIds(page))[0]!;
+    expect(top).toBe((await stored(env.url, 'limit=1&q=sonnet'))[0]!.id);
+  });
+
+  it('shows the captured bodies in the JSON viewer, and a streamed answer as its message with the raw events behind a toggle', async () => {
+    const stream = await client.messages.create({ model: SONNET, max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'streamed body please' }] });
+    for await (const _ of stream) void _;
+    await expect.poll(() => count(page), { timeout: 10_000 }).toBe(`${PER_MODEL + 2} requests`);
+    await page.locator('#requests-body tr.request-row .row-open').first().click();
+    await page.waitForSelector('#request-body .json-view');
+    expect(await page.textContent('#request-body')).toContain('streamed body please');
+    expect(await page.textContent('#response-body .detail-title')).toContain('reassembled');
+    expect(await page.textContent('#response-body .json-view')).toContain('"message"');
+    expect(await page.isVisible('#response-events')).toBe(false);
+    await page.click('#response-events-toggle');
+    expect(await page.isVisible('#response-events')).toBe(true);
+    expect(await page.textContent('#response-events')).toContain('event: message_start');
+    // The viewer collapses: a closed node has no children drawn.
+    const node = page.locator('#request-body details.jv-node').first();
+    await node.locator('> summary').click();
+    expect(await node.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.locator('#request-body details.jv-node').first().locator('> summary').click();
+    await page.click('#response-events-toggle');
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('copies the request as cURL: masked key by default, $ANTHROPIC_API_KEY on Reveal, and the copy runs in a shell', async () => {
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    await page.click('#copy-curl');
+    await expect.poll(clipboard).toContain('curl ');
+    const masked = await clipboard();
+    expect(masked).toContain(`curl -X POST '${env.url}/v1/messages'`);
+    // The key header as the record holds it (the SDK sends it as x-api-key or as a bearer token).
+    expect(masked).toMatch(/-H '(x-api-key: |authorization: Bearer )sk-a[^']*…\(masked\)'/i);
+    expect(masked).not.toContain('sk-ant-history-e2e-key-0001');
+    expect(masked).toContain('streamed body please');
+    await page.check('#curl-reveal');
+    expect(await page.textContent('#curl-note')).toContain('never stores keys');
+    await page.click('#copy-curl');
+    await expect.poll(clipboard).toContain('$ANTHROPIC_API_KEY');
+    const revealed = await clipboard();
+    expect(revealed).toMatch(/-H "(x-api-key: |authorization: Bearer )\$ANTHROPIC_API_KEY"/i);
+    expect(revealed).not.toContain('(masked)');
+    const { stdout } = await promisify(execFile)('bash', ['-c', revealed], {
+      env: { ...process.env, ANTHROPIC_API_KEY: 'sk-ant-from-the-shell-0002' },
+      timeout: 20_000,
+    });
+    expect(stdout).toContain('message_stop'); // the proxy answered the copied command like the original
+  });
+
+  it('exports the filtered set as CSV and JSON Lines', async () => {
+    for (const format of ['csv', 'jsonl'] as const) {
+      await page.selectOption('#req-export-format', format);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#req-export')]);
+      const text = fs.readFileSync((await download.path())!, 'utf8');
+      const lines = text.trim().split('\n');
+      const records = format === 'csv' ? lines.slice(1) : lines;
+      expect(records.length).toBe(PER_MODEL + 3); // the sonnet requests only: the search applies
+      if (format === 'jsonl') for (const l of lines) expect((JSON.parse(l) as { model: string }).model).toBe(SONNET);
+      else expect(text).not.toContain(HAIKU);
+    }
+  });
+
+  it('has no serious accessibility findings with the pane open', async () => {
+    expect(await page.isVisible('#request-detail')).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('clears the history only after the confirm dialog: focus kept inside, Escape cancels', async () => {
+    await page.click('#request-detail-close');
+    await page.fill('#req-search', '');
+    await page.press('#req-search', 'Enter');
+    await expect.poll(() => count(page), { timeout: 10_000 }).toMatch(/^\d+\+? requests$/);
+    await page.click('#req-clear');
+    expect(await page.evaluate(() => (document.getElementById('clear-dialog') as HTMLDialogElement).open)).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('clear-cancel');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.getElementById('clear-dialog')!.contains(document.activeElement))).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => (document.getElementById('clear-dialog') as HTMLDialogElement).open)).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('req-clear');
+    expect((await stored(env.url, 'limit=5')).length).toBe(5);
+
+    await page.click('#req-clear');
+    await page.click('#clear-confirm');
+    await expect.poll(() => page.locator('#requests-body tr.request-row').count(), { timeout: 10_000 }).toBe(0);
+    expect(await count(page)).toBe('0 requests');
+    expect((await stored(env.url, 'limit=5')).length).toBe(0);
+  });
+});
