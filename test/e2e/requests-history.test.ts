@@ -107,6 +107,11 @@ describe.skipIf(!hasChromium)('Requests over the history (headless Chromium)', {
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.locator('#request-body details.jv-node').first().locator('> summary').click();
     await page.click('#response-events-toggle');
+    // The pane from the cURL block down: the captured bodies in view.
+    await page.evaluate(() => {
+      const pane = document.getElementById('request-detail')!;
+      pane.scrollTop += document.getElementById('request-bodies')!.getBoundingClientRect().top - pane.getBoundingClientRect().top - 8;
+    });
     await page.screenshot({ path: SCREENSHOT });
   });
 
