@@ -1,6 +1,6 @@
-// Where the Requests view reads history: pages of `limit` records, newest first, each after the oldest one
-// held (the `before` cursor). Today the runtime's in-memory ring answers; the SQLite history answers the same
-// call (GET /requests?limit&before), so the view reads it with infinite scroll and no change here.
+// Where the Requests view reads history: pages of `limit` records, newest first, from getRequestPage with the
+// view's search and filters; each next page starts at the cursor the last one gave (next_before), so infinite
+// scroll walks the SQLite history (or this run's records when the history is off) without gaps or repeats.
 import type { CcproxyApi, HistoryFilter, RequestRecord } from '../main/common/contract.js';
 
 /** One screen and a half of rows: the first page is small, so the view shows rows at once at any history size. */
