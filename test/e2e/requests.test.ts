@@ -42,6 +42,12 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
   });
 
   const rowTexts = async () => (await rows().allTextContents()).join('\n');
+  /** A success then a 429, made by the test that reads them (the table keeps only request_history = 5 rows). */
+  const successAnd429 = async () => {
+    await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'ok' }] });
+    env.upstream.enqueue({ kind: 'error', status: 429, retryAfter: 3 });
+    await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'limited' }] }).catch(() => {});
+  };
 
   it('shows each request live as it starts and ends, newest first', async () => {
     await expect.poll(rowTexts).toContain('429 rate_limit_error');
@@ -66,6 +72,7 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
   });
 
   it('filters by status: a 429 from the upstream shows under Failed, not under Succeeded', async () => {
+    await successAnd429();
     await expect.poll(rowTexts).toContain('429 rate_limit_error');
     const total = await rows().count();
     await page.selectOption('#req-status', 'errors');
@@ -77,7 +84,9 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
     expect(await page.textContent('#req-count')).toBe(`${failed.length} of ${total} requests`);
 
     await page.selectOption('#req-status', 'ok');
-    await expect.poll(() => rows().count()).toBe(total - failed.length);
+    // Succeeded reads the history's 2xx (the newest, up to request_history rows): none of the failed ones.
+    await expect.poll(async () => { const t = await rows().allTextContents(); return t.length > 0 && t.every((r) => r.includes('200 OK')); }).toBe(true);
+    expect(await rows().count()).toBeLessThanOrEqual(5);
     for (const row of await rows().allTextContents()) expect(row).toContain('200 OK');
 
     await page.selectOption('#req-status', 'all');
@@ -91,12 +100,16 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
   });
 
   it('opens a detail pane with the timeline, the error and masked headers', async () => {
+    await successAnd429();
+    await expect.poll(rowTexts).toContain('429 rate_limit_error');
     await rows().filter({ hasText: '429' }).first().click();
     await expect.poll(() => page.isVisible('#request-detail')).toBe(true);
     expect(await page.textContent('#request-error')).toContain('rate_limit_error');
     expect(await page.textContent('#response-headers')).toContain('retry-after');
 
-    await rows().filter({ hasText: '200 OK' }).first().locator('button.row-open').click(); // the keyboard's way in
+    // A /v1/messages answer (other tests here also make OpenAI-route rows, in any order).
+    const messagesOk = () => rows().filter({ hasText: '200 OK' }).filter({ hasText: '/v1/messages' }).first();
+    await messagesOk().locator('button.row-open').click(); // the keyboard's way in
     await expect.poll(() => page.textContent('#request-detail .detail-heading')).toBe('POST /v1/messages');
     const marks = (await page.textContent('#request-timeline'))!;
     for (const step of ['Queued', 'Sent', 'First byte', 'Done']) expect(marks).toContain(step);
@@ -113,7 +126,7 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
     await expect.poll(() => page.isHidden('#request-detail')).toBe(true);
 
     // By keyboard: Enter on a row's button opens, Escape closes and gives the focus back to that row.
-    const okRow = rows().filter({ hasText: '200 OK' }).first();
+    const okRow = messagesOk();
     await okRow.locator('button.row-open').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.isVisible('#request-detail')).toBe(true);
