@@ -81,7 +81,7 @@ describe.skipIf(!hasChromium)('Requests view (headless Chromium)', () => {
     const failed = await rows().allTextContents();
     expect(failed.length).toBeGreaterThan(0);
     for (const row of failed) expect(row).toMatch(/[45]\d\d [a-z_]+_error|Aborted|No answer/);
-    expect(await page.textContent('#req-count')).toBe(`${failed.length} of ${total} requests`);
+    await expect.poll(() => page.textContent("#req-count")).toBe(`${failed.length} of ${total} requests`);
 
     await page.selectOption('#req-status', 'ok');
     // Succeeded reads the history's 2xx (the newest, up to request_history rows): none of the failed ones.
