@@ -38,6 +38,7 @@ describe.skipIf(!hasChromium)('windowed lists (headless Chromium)', () => {
 
   it('Requests: under 100 row elements for 1,000 records, and scrolling shows the right rows', async () => {
     expect(history.length).toBe(N);
+    await page.click('#tab-requests'); // whichever view the test before left on screen
     await expect.poll(() => requestRowIds(page)).not.toEqual([]);
     expect((await requestRowIds(page))[0]).toBe(history[0]);
     // Read all of history by scrolling down (pages of it are fetched as the end comes near).
@@ -110,29 +111,39 @@ describe.skipIf(!hasChromium)('windowed lists (headless Chromium)', () => {
   });
 
   it('a view not on screen does no DOM work, and catches up when shown', async () => {
-    await page.click('#tab-stats');
-    // Count every change to the two lists while they are hidden.
-    await page.evaluate(() => {
-      const w = window as unknown as { hiddenMutations: number };
-      w.hiddenMutations = 0;
-      const observer = new MutationObserver((m) => (w.hiddenMutations += m.length));
-      for (const id of ['requests-body', 'log-list', 'req-count', 'log-count']) observer.observe(document.getElementById(id)!, { childList: true, subtree: true, characterData: true, attributes: true });
-    });
-    for (let i = 0; i < 300; i++) env.runtime.logBus.logger.info(`[TEST] hidden ${i}`);
-    await sendRequests(env.url, 20, 4, 'hidden');
-    const newest = ((await (await fetch(`${env.url}/requests?limit=1`)).json()) as { requests: Array<{ id: string }> }).requests[0]!.id;
-    // The page has had the events (the Stats view on screen counts the new requests), and the hidden views
-    // changed nothing.
-    const total = ((await (await fetch(`${env.url}/pool/stats`)).json()) as { requests_total: number }).requests_total;
-    await expect.poll(() => page.textContent('#stat-requests_total'), { timeout: 8_000 }).toBe(total.toLocaleString('en-US'));
-    expect(await page.evaluate(() => (window as unknown as { hiddenMutations: number }).hiddenMutations)).toBe(0);
+    // A proxy and a page of its own: the requests it sends must not change the history the tests above read.
+    const env = await startDashboardEnv({ extraToml: `[logging]\nrequest_history = ${N}\nbuffer_size = ${N}\n` });
+    const { page, problems } = await openDashboard(browser, env.url, { hash: 'requests' });
+    try {
+      await page.waitForSelector('#status-pill:has-text("Running")');
+      await page.click('#tab-stats');
+      // Count every change to the two lists while they are hidden.
+      await page.evaluate(() => {
+        const w = window as unknown as { hiddenMutations: number };
+        w.hiddenMutations = 0;
+        const observer = new MutationObserver((m) => (w.hiddenMutations += m.length));
+        for (const id of ['requests-body', 'log-list', 'req-count', 'log-count']) observer.observe(document.getElementById(id)!, { childList: true, subtree: true, characterData: true, attributes: true });
+      });
+      for (let i = 0; i < 300; i++) env.runtime.logBus.logger.info(`[TEST] hidden ${i}`);
+      await sendRequests(env.url, 20, 4, 'hidden');
+      const newest = ((await (await fetch(`${env.url}/requests?limit=1`)).json()) as { requests: Array<{ id: string }> }).requests[0]!.id;
+      // The page has had the events (the Stats view on screen counts the new requests), and the hidden views
+      // changed nothing.
+      const total = ((await (await fetch(`${env.url}/pool/stats`)).json()) as { requests_total: number }).requests_total;
+      await expect.poll(() => page.textContent('#stat-requests_total'), { timeout: 8_000 }).toBe(total.toLocaleString('en-US'));
+      expect(await page.evaluate(() => (window as unknown as { hiddenMutations: number }).hiddenMutations)).toBe(0);
 
-    await page.click('#tab-logs');
-    const lastLogged = env.runtime.logBus.entries().at(-1)!.message;
-    await expect.poll(() => page.locator('#log-list .log-line').last().textContent()).toContain(lastLogged);
-    await page.click('#tab-requests');
-    await expect.poll(async () => (await requestRowIds(page))[0]).toBe(newest);
-  });
+      await page.click('#tab-logs');
+      const lastLogged = env.runtime.logBus.entries().at(-1)!.message;
+      await expect.poll(() => page.locator('#log-list .log-line').last().textContent()).toContain(lastLogged);
+      await page.click('#tab-requests');
+      await expect.poll(async () => (await requestRowIds(page))[0]).toBe(newest);
+        expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await env.close();
+    }
+  }, 60_000);
 
   it('produced no script errors or CSP violations', () => {
     expect(problems).toEqual([]);
