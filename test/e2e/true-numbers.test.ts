@@ -28,23 +28,33 @@ describe.skipIf(!hasChromium)('true numbers on the Stats view (headless Chromium
   });
 
   it('reuse rate after a warm-up: none before the first request, 100% when every request reused a connection', async () => {
-    const before = await poolStats(env.url);
-    expect(before.reuse_rate).toBeNull(); // the warm-up is not a miss
-    await expect.poll(() => page.textContent('#stat-reuse_rate')).toBe('–');
+    // A proxy and a page of its own: the rate is read from its first request on, whatever ran before.
+    const env = await startDashboardEnv(); // min_size 1: the pool warms one connection up at start
+    await until(async () => (await poolStats(env.url)).stats.connections_created >= 1, 10_000, 'the warm-up connection');
+    const { page } = await openDashboard(browser, env.url);
+    try {
+      await page.waitForSelector('#status-pill:has-text("Running")');
+      const before = await poolStats(env.url);
+      expect(before.reuse_rate).toBeNull(); // the warm-up is not a miss
+      await expect.poll(() => page.textContent('#stat-reuse_rate')).toBe('–');
 
-    await sendRequests(env.url, 10, 1); // one at a time: each finds the warm connection idle
-    const { requests } = (await (await fetch(`${env.url}/requests?limit=10`)).json()) as { requests: Array<{ connection_reused: boolean }> };
-    expect(requests.every((r) => r.connection_reused)).toBe(true); // every row says "reused"…
-    expect((await poolStats(env.url)).reuse_rate).toBe(1); // …and so does the rate
-    await expect.poll(() => page.textContent('#stat-reuse_rate')).toBe('100%');
+      await sendRequests(env.url, 10, 1); // one at a time: each finds the warm connection idle
+      const { requests } = (await (await fetch(`${env.url}/requests?limit=10`)).json()) as { requests: Array<{ connection_reused: boolean }> };
+      expect(requests.every((r) => r.connection_reused)).toBe(true); // every row says "reused"…
+      expect((await poolStats(env.url)).reuse_rate).toBe(1); // …and so does the rate
+      await expect.poll(() => page.textContent('#stat-reuse_rate')).toBe('100%');
 
-    // Two at once: the second needs a new connection, a miss: 10 of 12 reused (83%).
-    await sendRequests(env.url, 2, 2, 'pair');
-    const s = await poolStats(env.url);
-    const reused = ((await (await fetch(`${env.url}/requests?limit=12`)).json()) as { requests: Array<{ connection_reused: boolean }> }).requests.filter((r) => r.connection_reused).length;
-    expect(s.reuse_rate).toBe(Math.round((reused / 12) * 1000) / 1000);
-    await expect.poll(() => page.textContent('#stat-reuse_rate')).toBe(`${Math.round((reused / 12) * 100)}%`);
-  });
+      // Two at once: the second needs a new connection, a miss: 10 of 12 reused (83%).
+      await sendRequests(env.url, 2, 2, 'pair');
+      const s = await poolStats(env.url);
+      const reused = ((await (await fetch(`${env.url}/requests?limit=12`)).json()) as { requests: Array<{ connection_reused: boolean }> }).requests.filter((r) => r.connection_reused).length;
+      expect(s.reuse_rate).toBe(Math.round((reused / 12) * 1000) / 1000);
+      await expect.poll(() => page.textContent('#stat-reuse_rate')).toBe(`${Math.round((reused / 12) * 100)}%`);
+    } finally {
+      await page.close();
+      await env.close();
+    }
+  }, 60_000);
 
   it('the failure panel shows every class the runtime counts, with its count', async () => {
     const client = new Anthropic({ baseURL: env.url, apiKey: 'sk-ant-e2e-numbers-0001', maxRetries: 0 });
