@@ -2,7 +2,7 @@
 // takes the user there; toasts leave room so they never sit on top of the last fields.
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasChromium, openDashboardSession, type DashboardEnv } from './helpers.js';
 
 const input = (path: string) => `[data-path="${path}"] input`;
@@ -12,12 +12,13 @@ describe.skipIf(!hasChromium)('settings save (headless Chromium)', () => {
   let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
+  // A proxy, a config file and a page per test: each edits the form and the file, which the next must not inherit.
+  beforeEach(async () => {
     ({ env, browser, page } = await openDashboardSession({ hash: 'settings' }));
     await page.waitForSelector(input('logging.buffer_size'));
-  });
+  }, 60_000);
 
-  afterAll(async () => {
+  afterEach(async () => {
     await browser?.close();
     await env?.close();
   });
