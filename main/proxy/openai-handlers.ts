@@ -37,6 +37,7 @@ export function openAIHandlers(deps: AppDeps) {
       const asked = performance.now();
       lease = await acquireFor(deps.exchange, `OpenAI ${path}`, signal);
       trace.acquired(lease, performance.now() - asked);
+      reply.header('x-ccproxy-connection', lease.id); // the pooled connection that served it, as on /v1/*
       const call = sdkFor(lease, config, request, trace);
       if (translated.stream) {
         const translator = new ChatStreamTranslator({ requestedModel: translated.requestedModel, includeUsage: translated.includeUsage, outputTool: translated.outputTool });
@@ -79,6 +80,7 @@ export function openAIHandlers(deps: AppDeps) {
       const asked = performance.now();
       lease = await acquireFor(deps.exchange, 'OpenAI /v1/models', signal);
       trace.acquired(lease, performance.now() - asked);
+      reply.header('x-ccproxy-connection', lease.id); // the pooled connection that served it, as on /v1/*
       const call = sdkFor(lease, config, request, trace);
       const page = await call.sdk.models.list({ limit: 1000 }, { ...call.options, signal });
       outcome = 'ok';

@@ -41,6 +41,7 @@ export function createResponsesHandler(deps: AppDeps) {
       const asked = performance.now();
       lease = await acquireFor(deps.exchange, `OpenAI ${path}`, signal);
       trace.acquired(lease, performance.now() - asked);
+      reply.header('x-ccproxy-connection', lease.id); // the pooled connection that served it, as on /v1/*
       const call = sdkFor(lease, config, request, trace);
       if (stream) {
         outcome = await forwardStream(reply, call, translated.anthropic as unknown as MessageCreateParamsStreaming, new ResponsesStreamTranslator(ctx), lease, signal, trace);
