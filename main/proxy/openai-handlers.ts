@@ -6,10 +6,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageCreateParamsNonStreaming, MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import type { AppDeps } from './deps.js';
-import { acquireFor, clientGoneSignal, releaseAfter } from './exchange.js';
+import { clientGoneSignal, releaseAfter } from './exchange.js';
 import { ProxyError } from './errors.js';
 import { logOutcome } from './passthrough.js';
-import { endTrace, forwardStream, notAMessage, openAIFailure, outcomeOf, refuseRecorded, sdkFor } from './openai-upstream.js';
+import { endTrace, forwardStream, notAMessage, openAIFailure, outcomeOf, leaseFor, refuseRecorded, sdkFor } from './openai-upstream.js';
 import { createResponsesHandler } from './responses-handler.js';
 import type { Lease, ReleaseOutcome } from '../pool/types.js';
 import { ChatStreamTranslator, openAIError, toOpenAIModelList, translateChatRequest, translateMessageResponse, type AnthropicMessage } from './openai/index.js';
@@ -34,10 +34,7 @@ export function openAIHandlers(deps: AppDeps) {
     let outcome: ReleaseOutcome = 'failed';
     let failure: unknown = null;
     try {
-      const asked = performance.now();
-      lease = await acquireFor(deps.exchange, `OpenAI ${path}`, signal);
-      trace.acquired(lease, performance.now() - asked);
-      reply.header('x-ccproxy-connection', lease.id); // the pooled connection that served it, as on /v1/*
+      lease = await leaseFor(deps, `OpenAI ${path}`, signal, reply, trace);
       const call = sdkFor(lease, config, request, trace);
       if (translated.stream) {
         const translator = new ChatStreamTranslator({ requestedModel: translated.requestedModel, includeUsage: translated.includeUsage, outputTool: translated.outputTool });
@@ -77,10 +74,7 @@ export function openAIHandlers(deps: AppDeps) {
     let failure: unknown = null;
     try {
       // Inside the try: a pool that refuses (busy, shutting down) still closes the record and logs its line.
-      const asked = performance.now();
-      lease = await acquireFor(deps.exchange, 'OpenAI /v1/models', signal);
-      trace.acquired(lease, performance.now() - asked);
-      reply.header('x-ccproxy-connection', lease.id); // the pooled connection that served it, as on /v1/*
+      lease = await leaseFor(deps, 'OpenAI /v1/models', signal, reply, trace);
       const call = sdkFor(lease, config, request, trace);
       const page = await call.sdk.models.list({ limit: 1000 }, { ...call.options, signal });
       outcome = 'ok';

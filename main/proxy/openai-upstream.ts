@@ -8,6 +8,7 @@ import type { AppDeps } from './deps.js';
 import { ProxyError, fromFastifyError } from './errors.js';
 import { hookHeaderLines, logOutcome } from './passthrough.js';
 import { drained } from './forward.js';
+import { acquireFor } from './exchange.js';
 import type { RequestTrace } from '../requests/trace.js';
 import { upstreamFailure } from './upstream-errors.js';
 import { tooLarge } from './request-body.js';
@@ -74,6 +75,18 @@ function clientFor(upstream: Config['upstream']): Anthropic {
   });
   clients.set(upstream, client);
   return client;
+}
+
+/**
+ * A pooled connection for one OpenAI-format request: waited for (the seed's [API] lines), timed in the record, and
+ * named on the answer (x-ccproxy-connection), as /v1/* answers name theirs.
+ */
+export async function leaseFor(deps: AppDeps, purpose: string, signal: AbortSignal, reply: FastifyReply, trace: RequestTrace): Promise<Lease> {
+  const asked = performance.now();
+  const lease = await acquireFor(deps.exchange, purpose, signal);
+  trace.acquired(lease, performance.now() - asked);
+  reply.header('x-ccproxy-connection', lease.id);
+  return lease;
 }
 
 /** The SDK and the options that bind one call to this request: the lease's dispatcher, the client's credential, the trace. */

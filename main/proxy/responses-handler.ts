@@ -5,9 +5,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageCreateParamsNonStreaming, MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import type { AppDeps } from './deps.js';
-import { acquireFor, clientGoneSignal, releaseAfter } from './exchange.js';
+import { clientGoneSignal, releaseAfter } from './exchange.js';
 import { logOutcome } from './passthrough.js';
-import { endTrace, forwardStream, notAMessage, outcomeOf, refuseRecorded, sdkFor } from './openai-upstream.js';
+import { endTrace, forwardStream, notAMessage, outcomeOf, leaseFor, refuseRecorded, sdkFor } from './openai-upstream.js';
 import type { Lease, ReleaseOutcome } from '../pool/types.js';
 import { translateResponsesRequest } from './openai/responses-request.js';
 import { translateResponse } from './openai/responses-response.js';
@@ -38,10 +38,7 @@ export function createResponsesHandler(deps: AppDeps) {
     let outcome: ReleaseOutcome = 'failed';
     let failure: unknown = null;
     try {
-      const asked = performance.now();
-      lease = await acquireFor(deps.exchange, `OpenAI ${path}`, signal);
-      trace.acquired(lease, performance.now() - asked);
-      reply.header('x-ccproxy-connection', lease.id); // the pooled connection that served it, as on /v1/*
+      lease = await leaseFor(deps, `OpenAI ${path}`, signal, reply, trace);
       const call = sdkFor(lease, config, request, trace);
       if (stream) {
         outcome = await forwardStream(reply, call, translated.anthropic as unknown as MessageCreateParamsStreaming, new ResponsesStreamTranslator(ctx), lease, signal, trace);
